@@ -1,0 +1,56 @@
+const REDACTED = '[REDACTED]';
+/** Values shorter than this are not scrubbed from free text: they would match everywhere and protect nothing. */
+const MIN_SECRET_LENGTH = 4;
+
+/**
+ * Knows every secret the gateway has resolved and every argument key that is sensitive, and removes them from
+ * values before they reach a log line, an error message or an audit event.
+ */
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+  private pattern: RegExp | undefined;
+  private readonly keyMatchers: string[];
+
+  constructor(sensitiveKeys: readonly string[]) {
+    this.keyMatchers = sensitiveKeys.map((key) => normalizeKey(key));
+  }
+
+  /** Registers a resolved secret so that it is scrubbed from now on (also its base64 form, used by basic auth). */
+  addSecret(value: string): void {
+    if (value.length < MIN_SECRET_LENGTH || this.secrets.has(value)) return;
+    this.secrets.add(value);
+    this.secrets.add(Buffer.from(value).toString('base64'));
+    this.pattern = new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
+  }
+
+  isSensitiveKey(key: string): boolean {
+    const normalized = normalizeKey(key);
+    return this.keyMatchers.some((matcher) => normalized.includes(matcher));
+  }
+
+  scrubString(text: string): string {
+    return this.pattern ? text.replace(this.pattern, REDACTED) : text;
+  }
+
+  /** Deep copy of `value` with sensitive keys and known secrets replaced. Non-plain objects are left as they are. */
+  scrubValue(value: unknown, depth = 0): unknown {
+    if (typeof value === 'string') return this.scrubString(value);
+    if (value === null || typeof value !== 'object' || depth > 32) return value;
+    if (Array.isArray(value)) return value.map((item) => this.scrubValue(item, depth + 1));
+    if (value instanceof Error) return this.scrubString(value.message);
+    if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      copy[key] = this.isSensitiveKey(key) ? REDACTED : this.scrubValue(item, depth + 1);
+    }
+    return copy;
+  }
+}
+
+function normalizeKey(key: string): string {
+  return key.toLowerCase().replace(/[-_\s]/g, '');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,55 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { ConfigError } from '../errors.js';
+import type { JsonSchema } from '../plugin.js';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/** One ajv instance: defaults applied in place, every error reported, schemas compiled once. */
+const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function compile(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
+/**
+ * Validates `value` against `schema`, filling in defaults, and returns it. On failure throws one ConfigError that
+ * lists every problem as `<where>.<path>: <what was expected>`.
+ */
+export function validateAgainstSchema<T>(schema: JsonSchema, value: unknown, where: string): T {
+  const validate = compile(schema);
+  if (validate(value)) return value as T;
+  const problems = (validate.errors ?? []).filter(isUseful).map((error) => describe(error, where));
+  throw new ConfigError(`invalid configuration:\n  - ${[...new Set(problems)].join('\n  - ')}`);
+}
+
+/** `anyOf` reports each failed branch and then itself; the branch errors say more. */
+function isUseful(error: ErrorObject): boolean {
+  return error.keyword !== 'anyOf' && error.keyword !== 'if';
+}
+
+function describe(error: ErrorObject, where: string): string {
+  const path = [where, ...error.instancePath.split('/').slice(1).map(unescapePointer)].filter(Boolean).join('.');
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${path}: unknown option "${String(error.params['additionalProperty'])}"`;
+    case 'required':
+      return `${path}: missing required option "${String(error.params['missingProperty'])}"`;
+    case 'enum':
+      return `${path}: must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${path}: must be ${String(error.params['type'])}`;
+    default:
+      return `${path}: ${error.message ?? 'is invalid'}`;
+  }
+}
+
+function unescapePointer(segment: string): string {
+  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+}

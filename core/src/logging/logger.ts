@@ -1,0 +1,29 @@
+import winston from 'winston';
+import type { SecretRedactor } from '../audit/secret-redactor.js';
+
+export type { Logger } from 'winston';
+
+/** The gateway's operational log (not the audit trail). Every message passes through the secret redactor. */
+export function createLogger(options: { level: string; format: 'json' | 'pretty'; redactor: SecretRedactor }): winston.Logger {
+  const scrub = winston.format((info) => {
+    info.message = options.redactor.scrubString(String(info.message));
+    for (const key of Object.keys(info)) {
+      if (key !== 'message' && key !== 'level') (info as Record<string, unknown>)[key] = options.redactor.scrubValue(info[key]);
+    }
+    return info;
+  })();
+  const pretty = winston.format.printf(({ level, message, timestamp, plugin, ...rest }) => {
+    const extra = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+    return `${String(timestamp)} ${level}${plugin ? ` [${String(plugin)}]` : ''} ${String(message)}${extra}`;
+  });
+  return winston.createLogger({
+    level: options.level,
+    format: winston.format.combine(
+      scrub,
+      winston.format.timestamp(),
+      options.format === 'json' ? winston.format.json() : winston.format.combine(winston.format.colorize(), pretty),
+    ),
+    // Logs go to stderr so that stdout stays free for data (e.g. `--json` CLI output, audit to stdout).
+    transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
+  });
+}

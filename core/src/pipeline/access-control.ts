@@ -1,0 +1,52 @@
+import type { AuditBus } from '../audit/audit-bus.js';
+import { AccessDeniedError } from '../errors.js';
+import type { AuthorizeDecision, AuthorizeInput } from '../hooks.js';
+import type { HookBus } from '../hook-bus.js';
+
+/**
+ * Runs the `authorize` series. With no opinion from any plugin, ordinary access is allowed (authentication already
+ * happened) and `admin` is allowed only to the configured admin roles: refuse what no one vouched for.
+ */
+export class AccessControl {
+  constructor(
+    private readonly hooks: HookBus,
+    private readonly audit: AuditBus,
+    private readonly adminRoles: readonly string[],
+  ) {}
+
+  decide(input: AuthorizeInput): Promise<AuthorizeDecision> {
+    return this.hooks.runAuthorize(input, this.fallback(input));
+  }
+
+  /** Throws AccessDeniedError (403) and records an `access_denied` event when the answer is no. */
+  async require(input: AuthorizeInput, parentId?: string): Promise<void> {
+    const decision = await this.decide(input);
+    if (decision.allow) return;
+    const reason = decision.reason ?? 'access denied';
+    const { principal, request, target } = input;
+    this.audit.emit({
+      event_type: 'access_denied',
+      outcome: 'denied',
+      error: reason,
+      principal: { sub: principal.sub, username: principal.username, roles: principal.roles },
+      ...(request ? { request_id: request.requestId, channel: request.channel, session_id: request.sessionId, trace_id: request.traceId, client: { address: request.clientAddress, user_agent: request.userAgent } } : {}),
+      ...(parentId ? { parent_id: parentId } : {}),
+      ...target,
+      details: { action: input.action },
+    });
+    throw new AccessDeniedError(`${describeTarget(input)}: ${reason}`);
+  }
+
+  private fallback(input: AuthorizeInput): AuthorizeDecision {
+    if (input.action !== 'admin') return { allow: true };
+    return input.principal.roles.some((role) => this.adminRoles.includes(role))
+      ? { allow: true }
+      : { allow: false, reason: `requires one of the roles ${this.adminRoles.join(', ')}` };
+  }
+}
+
+function describeTarget({ action, target }: AuthorizeInput): string {
+  const item = target.tool ?? target.resource ?? target.prompt;
+  const what = [target.server && `server "${target.server}"`, item && `"${item}"`].filter(Boolean).join(' ');
+  return `${action}${what ? ` on ${what}` : ''} denied`;
+}

@@ -1,0 +1,83 @@
+import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import auditFile, { auditFile as namedAuditFile } from '@secure-mcp-gateway/plugin-audit-file';
+import { auditEmitter, sampleToolCall } from '../../../test/support/audit-emitter.js';
+import { startGateway } from '../../../test/support/gateway.js';
+
+/** Every JSON line of every file in `dir` except the rotation bookkeeping (dot files). */
+async function readLines(dir: string): Promise<Array<Record<string, unknown>>> {
+  const files = (await readdir(dir)).filter((file) => !file.startsWith('.'));
+  const lines: Array<Record<string, unknown>> = [];
+  for (const file of files) {
+    for (const line of (await readFile(join(dir, file), 'utf8')).split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+  }
+  return lines;
+}
+
+describe('audit-file plugin', function () {
+  let dir: string;
+
+  beforeEach(async function () {
+    dir = await mkdtemp(join(tmpdir(), 'audit-file-'));
+  });
+
+  afterEach(async function () {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('exports the factory as default and named', function () {
+    expect(auditFile).to.equal(namedAuditFile);
+    expect(auditFile().name).to.equal('audit-file');
+  });
+
+  it('writes each event as one JSON line, in order, and has it on disk once the gateway stops', async function () {
+    const emitter = auditEmitter();
+    const file = join(dir, 'audit.jsonl');
+    const gateway = await startGateway({ servers: {}, plugins: [emitter.plugin, auditFile({ file })] });
+    const sent = Array.from({ length: 200 }, (_, i) => sampleToolCall(i));
+    for (const event of sent) emitter.emit(event);
+    await gateway.stop();
+    const lines = await readLines(dir);
+    expect(lines.map((line) => line['id'])).to.deep.equal(sent.map((event) => event.id));
+    expect(lines[7]).to.deep.include({ event_type: 'tool_call', request_id: 'req-7', tool: 'echo', outcome: 'success' });
+    expect(lines[7]!['timestamp']).to.match(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('loses no line across many size rotations', async function () {
+    this.timeout(20_000);
+    const emitter = auditEmitter();
+    const gateway = await startGateway({ servers: {}, plugins: [emitter.plugin, auditFile({ file: join(dir, 'audit.jsonl'), rotation: { maxSize: '20k' } })] });
+    const sent = Array.from({ length: 5000 }, (_, i) => sampleToolCall(i));
+    for (const [index, event] of sent.entries()) {
+      emitter.emit(event);
+      if (index % 500 === 0) await gateway.gateway.flushAudit(); // let rotations happen while events keep coming
+    }
+    await gateway.stop();
+    const files = (await readdir(dir)).filter((name) => !name.startsWith('.'));
+    expect(files.length, 'rotated files').to.be.greaterThan(10);
+    const ids = (await readLines(dir)).map((line) => line['id']);
+    expect(ids).to.have.length(5000);
+    expect(new Set(ids)).to.deep.equal(new Set(sent.map((event) => event.id)));
+  });
+
+  it('takes the file from AUDIT_LOG_FILE when the option is absent', async function () {
+    const file = join(dir, 'from-env.jsonl');
+    process.env['AUDIT_LOG_FILE'] = file;
+    try {
+      const emitter = auditEmitter();
+      const gateway = await startGateway({ servers: {}, plugins: [emitter.plugin, auditFile()] });
+      emitter.emit(sampleToolCall(1));
+      await gateway.stop();
+      expect((await readFile(file, 'utf8')).trim().split('\n')).to.have.length(1);
+    } finally {
+      delete process.env['AUDIT_LOG_FILE'];
+    }
+  });
+
+  it('refuses bad options at start-up, naming the field', async function () {
+    const error = await startGateway({ servers: {}, plugins: [auditFile({ rotation: { maxSize: 'huge' } })] }).then(() => undefined, (e: Error) => e);
+    expect(error?.message).to.match(/rotation\/maxSize|rotation\.maxSize/);
+  });
+});

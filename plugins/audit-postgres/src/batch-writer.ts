@@ -1,0 +1,219 @@
+import type { AuditEvent, Logger } from '@secure-mcp-gateway/core';
+import type { Spool } from './spool.js';
+
+/** Where the writer is: writing to PostgreSQL, or keeping events in the spool file until it can replay them. */
+export type WriterMode = 'direct' | 'spooling';
+
+export interface BatchWriterOptions {
+  batchSize: number;
+  maxQueue: number;
+  retryIntervalMs: number;
+  /** When set, an idle writer checks the database this often, so an outage is noticed before the next event. */
+  heartbeatMs?: number;
+}
+
+export interface EventSink {
+  insert(events: readonly AuditEvent[]): Promise<void>;
+  /** Throws while the database cannot take events (checked before leaving the spool, and at start). */
+  check(): Promise<void>;
+}
+
+export interface WriterStatus {
+  mode: WriterMode;
+  queued: number;
+  written: number;
+  lastError?: string;
+}
+
+/**
+ * Moves events from the request path to PostgreSQL, off that path: `enqueue` only pushes to a bounded queue, and one
+ * loop inserts what has gathered, in batches, in order. When an insert fails (or the queue is full) the loop puts the
+ * failed batch, the queue and every later event into the spool file, and replays the spool in order once PostgreSQL
+ * answers again; only then does it write directly again. So events keep their order and none is lost.
+ */
+export class BatchWriter {
+  private mode: WriterMode = 'direct';
+  private queue: AuditEvent[] = [];
+  /** Events that arrived while spooling, not yet appended to the file. */
+  private pending: AuditEvent[] = [];
+  private offset = 0;
+  private nextRetryAt = 0;
+  private written = 0;
+  private lastError: string | undefined;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private stopping = false;
+  private started = false;
+  private heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sink: EventSink,
+    private readonly spool: Spool,
+    private readonly options: BatchWriterOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Opens the spool and checks the database. A spool left by an earlier run is replayed before anything new is
+   * written; an unreachable database starts the writer spooling (so `failClosed` refuses from the first call).
+   */
+  async start(): Promise<void> {
+    await this.spool.open();
+    const left = await this.spool.size();
+    if (left > 0) {
+      this.mode = 'spooling';
+      this.logger.info(`audit spool ${this.spool.file} holds ${left} bytes from an earlier run; replaying it first`);
+    }
+    try {
+      await this.sink.check();
+    } catch (error) {
+      this.failed(error);
+      this.mode = 'spooling';
+      this.logger.error(`PostgreSQL is unreachable (${this.lastError}); spooling audit events to ${this.spool.file}`);
+    }
+    this.started = true;
+    if (this.options.heartbeatMs) {
+      this.heartbeat = setInterval(() => {
+        if (this.mode === 'direct' && !this.loop) this.sink.check().catch((error: unknown) => this.suspend(error));
+      }, this.options.heartbeatMs);
+      this.heartbeat.unref();
+    }
+    this.kick();
+  }
+
+  enqueue(event: AuditEvent): void {
+    if (this.mode === 'direct' && this.queue.length >= this.options.maxQueue) {
+      this.logger.warn(`audit queue full (${this.options.maxQueue} events); spooling to ${this.spool.file} until PostgreSQL catches up`);
+      this.pending.push(...this.queue.splice(0));
+      this.mode = 'spooling';
+    }
+    (this.mode === 'direct' ? this.queue : this.pending).push(event);
+    this.kick();
+  }
+
+  /** The database went away between writes (e.g. a dropped idle connection): spool from now until it answers. */
+  suspend(error: unknown): void {
+    if (this.mode !== 'direct' || this.stopping || !this.started) return;
+    this.failed(error);
+    this.pending.push(...this.queue.splice(0));
+    this.mode = 'spooling';
+    this.logger.error(`lost PostgreSQL (${this.lastError}); spooling audit events to ${this.spool.file}`);
+    this.kick();
+  }
+
+  /** True while events go straight to PostgreSQL (what `failClosed` requires). */
+  get accepting(): boolean {
+    return this.mode === 'direct';
+  }
+
+  status(): WriterStatus {
+    return { mode: this.mode, queued: this.queue.length + this.pending.length, written: this.written, ...(this.lastError ? { lastError: this.lastError } : {}) };
+  }
+
+  /** Writes or spools everything still held, then closes the spool. An unreachable database is tried once more. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.heartbeat);
+    this.wake?.();
+    await this.loop;
+    await this.spool.append([...this.queue.splice(0), ...this.pending.splice(0)]);
+    await this.spool.close();
+  }
+
+  private kick(): void {
+    if (this.loop) {
+      this.wake?.();
+      return;
+    }
+    if (this.stopping || !this.started) return; // start() begins, stop() spools what is left
+    this.loop = this.run()
+      .catch((error: unknown) => void this.logger.error(`audit writer stopped: ${describe(error)}`))
+      .finally(() => {
+        this.loop = undefined;
+        if (!this.stopping && (this.queue.length || this.pending.length)) this.kick();
+      });
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.mode === 'direct') {
+        if (!this.queue.length) return;
+        await this.writeBatch();
+      } else {
+        await this.spool.append(this.pending.splice(0));
+        if (await this.replayStep()) continue;
+        if (this.stopping) return;
+        await this.sleep(Math.max(0, this.nextRetryAt - Date.now()));
+      }
+    }
+  }
+
+  private async writeBatch(): Promise<void> {
+    const batch = this.queue.splice(0, this.options.batchSize);
+    try {
+      await this.sink.insert(batch);
+      this.written += batch.length;
+      this.lastError = undefined;
+    } catch (error) {
+      this.failed(error);
+      await this.spool.append([...batch, ...this.queue.splice(0)]);
+      this.mode = 'spooling';
+      this.logger.error(`cannot write audit events to PostgreSQL (${this.lastError}); spooling to ${this.spool.file}`);
+    }
+  }
+
+  /** One batch from the spool into PostgreSQL. Returns true when it made progress (or finished the spool). */
+  private async replayStep(): Promise<boolean> {
+    if (Date.now() < this.nextRetryAt) return false;
+    const read = await this.spool.read(this.offset, this.options.batchSize);
+    if (read.unreadable) this.logger.error(`audit spool ${this.spool.file}: skipped ${read.unreadable} unreadable line(s)`);
+    if (!read.events.length) {
+      if (this.pending.length) return true;
+      try {
+        await this.sink.check();
+      } catch (error) {
+        this.failed(error);
+        return false;
+      }
+      await this.spool.clear();
+      this.offset = 0;
+      this.mode = 'direct';
+      this.logger.info('audit spool replayed; writing to PostgreSQL directly again');
+      return true;
+    }
+    try {
+      await this.sink.insert(read.events);
+      this.offset = read.next;
+      this.written += read.events.length;
+      this.lastError = undefined;
+      return true;
+    } catch (error) {
+      this.failed(error);
+      return false;
+    }
+  }
+
+  private failed(error: unknown): void {
+    this.lastError = describe(error);
+    this.nextRetryAt = Date.now() + this.options.retryIntervalMs;
+  }
+
+  /** Waits `ms`, or less when new events arrive or the writer stops. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+}
+
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message || error.constructor.name : String(error);
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && !message.includes(code) ? `${message} (${code})` : message;
+}

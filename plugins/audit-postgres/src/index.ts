@@ -1,0 +1,57 @@
+/**
+ * audit-postgres: stores every audit event in PostgreSQL (kysely + pg), off the request path, in batches; spools to a
+ * local file while the database is unreachable and replays in order when it is back, also after a restart. Provides
+ * the AuditStore service and `GET /audit` (admin only) to read the trail back.
+ */
+import { resolve } from 'node:path';
+import { AuditStoreToken, definePlugin, ServiceUnavailableError } from '@secure-mcp-gateway/core';
+import { auditRouter } from './audit-route.js';
+import { AuditQueries } from './audit-queries.js';
+import { BatchWriter } from './batch-writer.js';
+import { EventStore } from './event-store.js';
+import { optionsSchema, resolvePostgresOptions, type AuditPostgresOptions } from './options.js';
+import { Spool } from './spool.js';
+
+export type { AuditPostgresOptions } from './options.js';
+
+export const auditPostgres = definePlugin<AuditPostgresOptions>({
+  name: 'audit-postgres',
+  optionsSchema,
+  setup(context) {
+    const options = resolvePostgresOptions(context.options);
+    const store = new EventStore({
+      connectionString: options.connectionString,
+      table: options.table,
+      queryTimeoutMs: options.queryTimeoutMs,
+      onConnectionError: (error) => writer.suspend(error),
+    });
+    const spool = new Spool(resolve(options.spoolFile));
+    // failClosed must notice an outage before a call runs, not after its event fails.
+    const heartbeatMs = options.failClosed ? Math.max(options.retryIntervalMs, 1_000) : undefined;
+    const writer = new BatchWriter(store, spool, { ...options, ...(heartbeatMs ? { heartbeatMs } : {}) }, context.logger);
+    const queries = new AuditQueries(store, options.maxQueryLimit);
+
+    context.hooks.audit((event) => writer.enqueue(event));
+    if (options.failClosed) {
+      // Runs first for every call and listing: while the trail cannot be written, nothing runs.
+      context.hooks.authorize(() => {
+        if (!writer.accepting) throw new ServiceUnavailableError('the audit trail cannot be written to PostgreSQL right now; calls are refused until it can (failClosed)');
+        return undefined;
+      }, { order: 'pre' });
+    }
+    context.services.provide(AuditStoreToken, queries);
+    context.addRoutes(auditRouter(context, queries, options.maxQueryLimit));
+    context.reportHealth(() => {
+      const status = writer.status();
+      if (status.mode === 'direct') return { status: 'ok' };
+      return { status: options.failClosed ? 'down' : 'degraded', detail: 'PostgreSQL unreachable; audit events are spooled to a local file' };
+    });
+    context.onStart(() => writer.start());
+    context.onStop(async () => {
+      await writer.stop();
+      await store.close();
+    });
+  },
+});
+
+export default auditPostgres;
