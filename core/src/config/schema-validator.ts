@@ -9,10 +9,15 @@ const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
+/**
+ * A schema with an `$id` may reach us as several objects (a plugin loaded from source and from its build), and ajv
+ * refuses to register one id twice: the id, when present, is the identity.
+ */
 function compile(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    const id = typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
+    validate = (id ? ajv.getSchema(id) : undefined) ?? ajv.compile(schema);
     compiled.set(schema, validate);
   }
   return validate;
