@@ -89,6 +89,8 @@ export interface ResolvedCredential {
 export interface CredentialContext {
   /** The backend that needs the secret; errors should name it. */
   server: string;
+  /** True when the backend refused the previous value (HTTP 401): bypass any cache and fetch the secret anew. */
+  fresh?: boolean;
 }
 
 export type ResolveCredentialHandler = (
@@ -109,6 +111,8 @@ export interface RouteRequest {
   server?: string;
   principal: Principal;
   request?: RequestInfo;
+  /** Set only by a plugin's own routes (via `GatewayCalls.callTool`), e.g. a REST broadcast's server subset. */
+  hints?: Record<string, unknown>;
 }
 
 /** One backend call a plan is made of. */

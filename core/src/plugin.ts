@@ -84,6 +84,8 @@ export interface CallerContext {
   principal: Principal;
   request: RequestInfo;
   signal?: AbortSignal;
+  /** Passed to `route` handlers as `hints`, for plugin routes that choose targets themselves. */
+  routeHints?: Record<string, unknown>;
 }
 
 /**

@@ -33,6 +33,8 @@ export interface CallContext {
   principal: Principal;
   request: RequestInfo;
   signal?: AbortSignal;
+  /** Handed to `route` handlers as `hints` (set by plugin routes only, never from a client's message). */
+  routeHints?: Record<string, unknown>;
   /** Set on `/servers/<name>/mcp`: names are that backend's own. */
   server?: string;
   /** Present when the client session can answer server→client requests. */
@@ -122,7 +124,7 @@ export class CallPipeline {
   // ---- the parts of the path -------------------------------------------------------------------------------
 
   private async plan(context: CallContext, kind: CallKind, name: string, args?: Record<string, unknown>): Promise<RoutePlan> {
-    const request = { kind, name, ...(args ? { arguments: args } : {}), ...(context.server ? { server: context.server } : {}), principal: context.principal, request: context.request };
+    const request = { kind, name, ...(args ? { arguments: args } : {}), ...(context.server ? { server: context.server } : {}), ...(context.routeHints ? { hints: context.routeHints } : {}), principal: context.principal, request: context.request };
     try {
       const plan = (context.server ? undefined : await this.deps.hooks.runFirst('route', request)) ?? defaultRoute(request, this.deps.registry, this.deps.catalog);
       if (plan.targets.length === 0) throw new BadRequestError(`"${name}" has no server to run on`);
