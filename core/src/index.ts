@@ -24,7 +24,7 @@ export type * from './hooks.js';
 export * from './errors.js';
 export { anonymousPrincipal, type Principal } from './principal.js';
 export type { Channel, RequestInfo } from './request-info.js';
-export type { AuditEvent, AuditEventType, AuditOutcome } from './audit/audit-event.js';
+export { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit/audit-event.js';
 export { auditEventSchema } from './audit/audit-event-schema.js';
 export { SecretRedactor } from './audit/secret-redactor.js';
 export { fetchWithRequestSignal } from './backends/request-signal-fetch.js';

@@ -33,12 +33,23 @@ export async function createTestDatabase(prefix = 'test'): Promise<TestDatabase>
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.href, max: 2 });
+  const open = new Set<pg.PoolClient>();
+  pool.on('connect', (client) => void open.add(client));
+  pool.on('remove', (client) => void open.delete(client));
   return {
     name,
     url: url.href,
     query: async (text, values) => (await pool.query(text, values)).rows,
     async drop() {
+      // pool.end() resolves once its clients are told to end, before their sockets close; a backend still alive then
+      // is killed by the forced drop and its client emits "terminating connection due to administrator command".
+      const closed = new Promise<void>((resolve) => {
+        const check = () => void (open.size === 0 && resolve());
+        pool.on('remove', check);
+        check();
+      });
       await pool.end();
+      await closed;
       await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };

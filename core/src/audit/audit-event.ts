@@ -1,21 +1,27 @@
 import type { Channel } from '../request-info.js';
 
-export type AuditEventType =
-  | 'tool_call'
-  | 'tools_list'
-  | 'resource_read'
-  | 'resources_list'
-  | 'prompt_get'
-  | 'prompts_list'
-  | 'broadcast'
-  | 'session_start'
-  | 'session_end'
-  | 'auth_failure'
-  | 'access_denied'
-  | 'config_change'
-  | 'server_status';
+/** Every kind of audit event (docs/AUDIT.md says when each is emitted); the JSON schema's enum is checked against it. */
+export const AUDIT_EVENT_TYPES = [
+  'tool_call',
+  'tools_list',
+  'resource_read',
+  'resources_list',
+  'prompt_get',
+  'prompts_list',
+  'broadcast',
+  'session_start',
+  'session_end',
+  'auth_failure',
+  'access_denied',
+  'config_change',
+  'server_status',
+] as const;
 
-export type AuditOutcome = 'success' | 'error' | 'denied';
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
+
+export const AUDIT_OUTCOMES = ['success', 'error', 'denied'] as const;
+
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
 /**
  * One audited operation. Emitted by the core for every route; `arguments` and `error` are already redacted

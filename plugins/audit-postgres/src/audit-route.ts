@@ -1,21 +1,16 @@
 import { Router, type Request } from 'express';
 import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
   AccessDeniedError,
   BadRequestError,
   requestPrincipal,
-  type AuditEventType,
-  type AuditOutcome,
   type AuditQuery,
   type AuditStore,
   type PluginContext,
   type RequestInfo,
 } from '@secure-mcp-gateway/core';
 
-const OUTCOMES: readonly AuditOutcome[] = ['success', 'error', 'denied'];
-const EVENT_TYPES: readonly AuditEventType[] = [
-  'tool_call', 'tools_list', 'resource_read', 'resources_list', 'prompt_get', 'prompts_list', 'broadcast',
-  'session_start', 'session_end', 'auth_failure', 'access_denied', 'config_change', 'server_status',
-];
 const PARAMETERS = new Set(['user', 'server', 'tool', 'outcome', 'event_type', 'from', 'to', 'limit', 'cursor']);
 
 /**
@@ -54,8 +49,8 @@ export function parseQuery(req: Request, maxLimit: number): AuditQuery {
   if (params['user']) query.user = params['user'];
   if (params['server']) query.server = params['server'];
   if (params['tool']) query.tool = params['tool'];
-  if (params['outcome']) query.outcome = oneOf('outcome', params['outcome'], OUTCOMES);
-  if (params['event_type']) query.eventType = oneOf('event_type', params['event_type'], EVENT_TYPES);
+  if (params['outcome']) query.outcome = oneOf('outcome', params['outcome'], AUDIT_OUTCOMES);
+  if (params['event_type']) query.eventType = oneOf('event_type', params['event_type'], AUDIT_EVENT_TYPES);
   if (params['from']) query.from = date('from', params['from']);
   if (params['to']) query.to = date('to', params['to']);
   if (params['limit']) query.limit = limit(params['limit'], maxLimit);

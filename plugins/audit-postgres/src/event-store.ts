@@ -16,6 +16,9 @@ export interface EventStoreOptions {
 export class EventStore {
   readonly db: Kysely<any>;
   private migrated: Promise<void> | undefined;
+  /** Connections whose socket is still open (pg's pool forgets a client before its socket has closed). */
+  private readonly open = new Set<pg.PoolClient>();
+  private readonly pool: pg.Pool;
 
   constructor(private readonly options: EventStoreOptions) {
     const pool = new pg.Pool({
@@ -25,8 +28,13 @@ export class EventStore {
       query_timeout: options.queryTimeoutMs,
       idleTimeoutMillis: 30_000,
     });
+    this.pool = pool;
     // pg emits a broken connection's error on the client too, even when the query that hit it already failed.
-    pool.on('connect', (client) => client.on('error', options.onConnectionError));
+    pool.on('connect', (client) => {
+      this.open.add(client);
+      client.on('error', options.onConnectionError);
+    });
+    pool.on('remove', (client) => void this.open.delete(client));
     pool.on('error', options.onConnectionError);
     this.db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   }
@@ -55,7 +63,20 @@ export class EventStore {
     await sql`select 1`.execute(this.db);
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  /**
+   * Ends the pool and waits (bounded by the query timeout, for a hung network) until every connection is closed, so
+   * no connection of a stopped gateway is left for the server to kill later.
+   */
+  async close(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const closed = new Promise<void>((resolve) => {
+      const check = () => void (this.open.size === 0 && resolve());
+      this.pool.on('remove', check);
+      check();
+      timer = setTimeout(resolve, this.options.queryTimeoutMs);
+    });
+    await this.db.destroy();
+    await closed;
+    clearTimeout(timer);
   }
 }
