@@ -26,6 +26,7 @@ import { BackendUnavailableError, describeError, type GatewayError } from '../er
 import type { BackendStatus } from '../hooks.js';
 import { isSessionLost, toBackendError } from './backend-errors.js';
 import type { BackendAuthMaterial, CredentialInjector } from './credential-injection.js';
+import { type ProgressMeta, ProgressRouter } from './progress-router.js';
 import type { ServerConfig } from './server-config.js';
 import { createBackendTransport } from './transport-factory.js';
 
@@ -69,6 +70,7 @@ export class BackendConnection {
   private reconnectTimer?: NodeJS.Timeout;
   private reconnectDelay = RECONNECT_MIN_MS;
   private closed = false;
+  private readonly progress = new ProgressRouter();
 
   constructor(private readonly options: BackendConnectionOptions) {}
 
@@ -105,23 +107,23 @@ export class BackendConnection {
   async callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
     const injected = this.auth?.arguments;
     const merged = injected && Object.keys(injected).length ? { ...args, ...injected } : args;
-    return this.withClient(options, (client, requestOptions) =>
-      client.callTool({ name, ...(merged ? { arguments: merged } : {}) }, CallToolResultSchema, requestOptions) as Promise<CallToolResult>,
+    return this.withClient(options, (client, requestOptions, meta) =>
+      client.callTool({ name, ...(merged ? { arguments: merged } : {}), ...meta }, CallToolResultSchema, requestOptions) as Promise<CallToolResult>,
     );
   }
 
   readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    return this.withClient(options, (client, requestOptions) => client.readResource({ uri }, requestOptions));
+    return this.withClient(options, (client, requestOptions, meta) => client.readResource({ uri, ...meta }, requestOptions));
   }
 
   getPrompt(name: string, args: Record<string, string> | undefined, options: CallOptions = {}): Promise<GetPromptResult> {
-    return this.withClient(options, (client, requestOptions) =>
-      client.getPrompt({ name, ...(args ? { arguments: args } : {}) }, requestOptions),
+    return this.withClient(options, (client, requestOptions, meta) =>
+      client.getPrompt({ name, ...(args ? { arguments: args } : {}), ...meta }, requestOptions),
     );
   }
 
   complete(params: CompleteRequest['params'], options: CallOptions = {}) {
-    return this.withClient(options, (client, requestOptions) => client.complete(params, requestOptions));
+    return this.withClient(options, (client, requestOptions, meta) => client.complete({ ...params, ...meta }, requestOptions));
   }
 
   /** Tells the backend the client's roots changed (per-session connections only). */
@@ -138,15 +140,15 @@ export class BackendConnection {
     await client?.close().catch(() => undefined);
   }
 
+  /** Runs one request, its progress notifications routed to `options.onprogress` until it has settled. */
+  private withClient<T>(options: CallOptions, run: (client: Client, requestOptions: object, meta: ProgressMeta) => Promise<T>): Promise<T> {
+    return this.progress.track(options.onprogress, (meta) => this.withRetry(options, (client, requestOptions) => run(client, requestOptions, meta)));
+  }
+
   /** Runs one request with the server's timeout; if an HTTP backend lost our session, reconnects and retries once. */
-  private async withClient<T>(options: CallOptions, run: (client: Client, requestOptions: object) => Promise<T>): Promise<T> {
+  private async withRetry<T>(options: CallOptions, run: (client: Client, requestOptions: object) => Promise<T>): Promise<T> {
     const timeoutMs = Math.min(options.timeoutMs ?? this.timeoutMs, this.timeoutMs);
-    const requestOptions = {
-      timeout: timeoutMs,
-      maxTotalTimeout: timeoutMs,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onprogress ? { onprogress: options.onprogress } : {}),
-    };
+    const requestOptions = { timeout: timeoutMs, maxTotalTimeout: timeoutMs, ...(options.signal ? { signal: options.signal } : {}) };
     for (let attempt = 0; ; attempt++) {
       const client = await this.connect().catch((error: unknown) => {
         throw this.failure(error, timeoutMs);
@@ -177,6 +179,7 @@ export class BackendConnection {
       stderr?.on('data', (chunk: Buffer) => logger.debug(`stderr: ${chunk.toString().trimEnd()}`, { server: this.name }));
       const client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities ?? {} });
       this.options.configureClient?.(client);
+      this.progress.install(client);
       client.onclose = () => void this.onClosed(client);
       client.onerror = (error) => logger.debug(`transport error: ${describeError(error)}`, { server: this.name });
       await client.connect(transport, { timeout: this.timeoutMs });
