@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { stringify } from 'yaml';
-import type { GatewayPlugin } from '@secure-mcp-gateway/core';
 import adminUi from '@secure-mcp-gateway/plugin-admin-ui';
+import auditPostgres from '@secure-mcp-gateway/plugin-audit-postgres';
+import broadcast from '@secure-mcp-gateway/plugin-broadcast';
 import keycloakJwt from '@secure-mcp-gateway/plugin-keycloak-jwt';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { httpJson } from './support/client.js';
@@ -18,8 +19,8 @@ import { freePort, startGateway, type RunningGateway } from './support/gateway.j
 import { startOidcProvider, type TestOidcProvider } from './support/oidc-provider.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
 import { expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
-import { optionalPlugin } from './support/optional-plugin.js';
-import { logsServer, mediaServer } from './support/ui-backends.js';
+import { logsServer } from './support/logs-server.js';
+import { mediaServer } from './support/ui-backends.js';
 
 const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
@@ -31,8 +32,6 @@ describe('web UI (admin-ui) in a browser', function () {
   let page: Page;
   let dir: string;
   const backends: Record<string, HttpBackend> = {};
-  let broadcast: ((options?: unknown) => GatewayPlugin) | undefined;
-  let auditStore: ((options?: unknown) => GatewayPlugin) | undefined;
   let ui: string;
   let database: TestDatabase | undefined;
 
@@ -59,14 +58,16 @@ describe('web UI (admin-ui) in a browser', function () {
         },
       }),
     );
-    broadcast = await optionalPlugin('@secure-mcp-gateway/plugin-broadcast');
-    auditStore = await optionalPlugin('@secure-mcp-gateway/plugin-audit-postgres');
-    if (auditStore) database = await createTestDatabase('ui_audit');
-    const audit = auditStore && database ? [auditStore({ connectionString: database.url, spoolFile: join(dir, 'audit-spool.jsonl') })] : [];
+    database = await createTestDatabase('ui_audit');
     gateway = await startGateway({
       server: { port, publicUrl: base },
       servers: serversFile,
-      plugins: [keycloakJwt({ issuer: oidc.issuer, audience: oidc.audience }), ...(broadcast ? [broadcast()] : []), ...audit, adminUi({ oidc: { authority: oidc.issuer }, auditPollSeconds: 1 })],
+      plugins: [
+        keycloakJwt({ issuer: oidc.issuer, audience: oidc.audience }),
+        broadcast(),
+        auditPostgres({ connectionString: database.url, spoolFile: join(dir, 'audit-spool.jsonl') }),
+        adminUi({ oidc: { authority: oidc.issuer }, auditPollSeconds: 1 }),
+      ],
     });
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -211,12 +212,6 @@ describe('web UI (admin-ui) in a browser', function () {
   it('runs a broadcast and shows each server, the failing one included', async function () {
     await page.getByRole('searchbox', { name: 'Search' }).fill('');
     await page.getByLabel('Server').selectOption('');
-    if (!broadcast) {
-      // Without the broadcast plugin the catalog comes from each server and says so.
-      await expectText(page.locator('.note'), 'no aggregated catalog');
-      await expectCount(page.getByRole('button', { name: /^broadcast__/ }), 0);
-      return;
-    }
     await page.getByRole('button', { name: /^broadcast__search_logs/ }).click();
     await page.getByLabel('query', { exact: true }).fill('timeout');
     await page.getByRole('button', { name: 'Invoke' }).click();
@@ -238,7 +233,7 @@ describe('web UI (admin-ui) in a browser', function () {
 
     const token = await oidc.passwordToken('testuser');
     const audit = await httpJson(`${gateway.url}/audit`, { token });
-    expect(audit.status, JSON.stringify(audit.body)).to.be.oneOf(auditStore ? [403] : [403, 404]);
+    expect(audit.status, JSON.stringify(audit.body)).to.equal(403);
     const patch = await httpJson(`${gateway.url}/mcp/server/media`, { method: 'PATCH', token, body: { enabled: false } });
     expect(patch.status).to.equal(403);
     const register = await httpJson(`${gateway.url}/mcp/servers`, { method: 'POST', token, body: { name: 'sneaky', type: 'http', url: backends['spare']!.url } });
@@ -265,10 +260,6 @@ describe('web UI (admin-ui) in a browser', function () {
 
   it('shows the audit trail to an admin: the user\'s call, its detail, and new events as they happen', async function () {
     await page.getByRole('link', { name: 'Audit' }).click();
-    if (!auditStore) {
-      await expectText(page.getByRole('alert'), 'Could not read the audit trail (HTTP 404)');
-      return;
-    }
     await page.getByRole('textbox', { name: 'User', exact: true }).fill('testuser');
     await page.getByRole('textbox', { name: 'Tool', exact: true }).fill('search_logs');
     await page.getByRole('button', { name: 'Apply filters' }).click();

@@ -12,7 +12,7 @@ import adminUi from '@secure-mcp-gateway/plugin-admin-ui';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
-import { logsServer } from './support/ui-backends.js';
+import { logsServer } from './support/logs-server.js';
 
 describe('web UI (admin-ui) with authentication off', function () {
   this.timeout(60_000);

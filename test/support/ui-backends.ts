@@ -1,6 +1,5 @@
-/** Small real MCP servers for UI tests: log search clusters (one can fail) and a server returning every content type. */
+/** A small real MCP server for UI tests that returns every content type (log clusters: logs-server.ts). */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { z } from 'zod';
 
 /** A 1×1 transparent PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -22,27 +21,6 @@ function silentWav(samples = 800): string {
   header.write('data', 36);
   header.writeUInt32LE(data.length, 40);
   return Buffer.concat([header, data]).toString('base64');
-}
-
-export function logsServer(name: string, options: { failing?: boolean } = {}) {
-  return (server: McpServer) => {
-    server.registerTool(
-      'search_logs',
-      {
-        description: 'Search the application logs of this cluster',
-        inputSchema: {
-          query: z.string().describe('Lucene-style query'),
-          limit: z.number().int().min(1).max(100).default(10).describe('Most hits to return'),
-          level: z.enum(['info', 'warn', 'error']).optional(),
-        },
-      },
-      async (args) => {
-        if (options.failing) throw new Error(`index unavailable on ${name}`);
-        const hits = [{ timestamp: '2026-01-20T15:30:00Z', level: args.level ?? 'info', message: `${args.query} matched on ${name}` }];
-        return { content: [{ type: 'text', text: JSON.stringify({ server: name, query: args.query, limit: args.limit, level: args.level ?? null, hits }) }] };
-      },
-    );
-  };
 }
 
 export function mediaServer(server: McpServer) {

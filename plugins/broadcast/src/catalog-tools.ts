@@ -1,0 +1,73 @@
+/** The generated tools' definitions: name, description (which servers it reaches), input and output schema. */
+import type { CatalogTool } from '@secure-mcp-gateway/core';
+import { BROADCAST_OUTPUT_SCHEMA } from './broadcast-result.js';
+import type { BroadcastIndex, TagGroup, ToolGroup } from './broadcast-index.js';
+import { reconcileInputSchemas } from './input-schema.js';
+import type { Tool } from './mcp-types.js';
+import { tagBroadcastName, toolBroadcastName } from './names.js';
+
+const RESULT_NOTE = 'Returns every server\'s answer by name; a failing, slow or denied server is reported under errors and does not fail the others.';
+
+export function broadcastTools(index: BroadcastIndex, plugin: string): CatalogTool[] {
+  return [
+    ...[...index.toolGroups.values()].map((group) => ({ tool: toolBroadcast(group), generatedBy: plugin })),
+    ...[...index.tagGroups.values()].map((group) => ({ tool: tagBroadcast(group, index), generatedBy: plugin })),
+  ];
+}
+
+function toolBroadcast(group: ToolGroup): Tool {
+  const servers = [...group.definitions.keys()];
+  const definitions = [...group.definitions.values()];
+  const { schema, note } = reconcileInputSchemas(servers.map((server) => ({ server, schema: group.definitions.get(server)!.inputSchema })));
+  const first = definitions[0]!;
+  const annotations = sharedAnnotations(definitions);
+  return {
+    name: toolBroadcastName(group.tool),
+    title: `${first.title ?? group.tool} (every server)`,
+    description: [
+      `[BROADCAST] Call '${group.tool}' on all ${servers.length} servers that provide it, at once: ${servers.join(', ')}.`,
+      RESULT_NOTE,
+      ...(first.description ? [`The tool: ${first.description}`] : []),
+      ...(note ? [note] : []),
+    ].join(' '),
+    inputSchema: schema,
+    outputSchema: BROADCAST_OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
+    ...(annotations ? { annotations } : {}),
+  };
+}
+
+function tagBroadcast(group: TagGroup, index: BroadcastIndex): Tool {
+  const tools = index.toolsOf(group.servers);
+  const toolList = [...tools].map(([tool, count]) => `${tool} (${count})`).join(', ');
+  return {
+    name: tagBroadcastName(group.tag),
+    title: `Any tool on servers tagged ${group.spellings.join(' / ')}`,
+    description: [
+      `[BROADCAST] Call one tool on every server tagged '${group.spellings.join("' / '")}' that provides it (${group.servers.length} servers: ${group.servers.join(', ')}).`,
+      RESULT_NOTE,
+      toolList ? `Tools on these servers (and how many provide each): ${toolList}.` : 'None of these servers is up right now.',
+    ].join(' '),
+    inputSchema: {
+      type: 'object',
+      properties: {
+        tool_name: { type: 'string', description: 'The tool to run, as the servers name it (e.g. search_logs)', ...(tools.size ? { enum: [...tools.keys()] } : {}) },
+        arguments: { type: 'object', description: 'Its arguments, sent unchanged to every server', additionalProperties: true, default: {} },
+      },
+      required: ['tool_name'],
+    },
+    outputSchema: BROADCAST_OUTPUT_SCHEMA as unknown as Tool['outputSchema'],
+  };
+}
+
+/** A broadcast is read-only only when every copy is, and destructive when any copy is. */
+function sharedAnnotations(definitions: readonly Tool[]): Tool['annotations'] | undefined {
+  const all = (key: 'readOnlyHint' | 'idempotentHint') => definitions.every((tool) => tool.annotations?.[key] === true);
+  const any = (key: 'destructiveHint' | 'openWorldHint') => definitions.some((tool) => tool.annotations?.[key] === true);
+  const annotations = {
+    ...(all('readOnlyHint') ? { readOnlyHint: true } : {}),
+    ...(all('idempotentHint') ? { idempotentHint: true } : {}),
+    ...(any('destructiveHint') ? { destructiveHint: true } : {}),
+    ...(any('openWorldHint') ? { openWorldHint: true } : {}),
+  };
+  return Object.keys(annotations).length ? annotations : undefined;
+}
