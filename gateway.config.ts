@@ -9,6 +9,7 @@ import apiKey, { type ApiKeyOptions } from '@secure-mcp-gateway/plugin-api-key';
 import auditFile from '@secure-mcp-gateway/plugin-audit-file';
 import auditOtel from '@secure-mcp-gateway/plugin-audit-otel';
 import auditPostgres from '@secure-mcp-gateway/plugin-audit-postgres';
+import broadcast from '@secure-mcp-gateway/plugin-broadcast';
 import keycloakJwt from '@secure-mcp-gateway/plugin-keycloak-jwt';
 import rbac, { type RbacOptions } from '@secure-mcp-gateway/plugin-rbac';
 
@@ -18,6 +19,7 @@ const plugins: GatewayPlugin<any>[] = [
   ...(env.jwt ? [keycloakJwt(env.jwt)] : []),
   ...(env.apiKeys ? [apiKey({ keys: env.apiKeys as ApiKeyOptions['keys'] })] : []),
   ...(env.rbac ? [rbac(env.rbac as RbacOptions)] : []),
+  ...(env.broadcast ? [broadcast()] : []),
   ...(env.auditFile || env.auditToStdout ? [auditFile({ ...(env.auditFile ? { file: env.auditFile } : {}), stdout: env.auditToStdout })] : []),
   ...(env.databaseUrl ? [auditPostgres({ connectionString: env.databaseUrl, ...(env.auditSpoolFile ? { spoolFile: env.auditSpoolFile } : {}) })] : []),
   ...(env.otel ? [auditOtel(env.otel)] : []),
