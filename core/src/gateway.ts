@@ -109,7 +109,11 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     async start() {
       assertSafeBind(config, authenticator.enabled, logger);
       await plugins.startAll();
-      await registry.start();
+      await registry.start().catch(async (error: unknown) => {
+        await registry.stop();
+        await plugins.stopAll();
+        throw error;
+      });
       await catalog.rebuild();
       reloader?.watch();
       server = await listen(app, config.server.host, config.server.port);

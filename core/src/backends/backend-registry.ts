@@ -5,7 +5,7 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
-import { NotFoundError } from '../errors.js';
+import { ConfigError, NotFoundError } from '../errors.js';
 import type { BackendSnapshot } from '../hooks.js';
 import type { Logger } from '../logging/logger.js';
 import { BackendConnection } from './backend-connection.js';
@@ -53,17 +53,22 @@ export class BackendRegistry {
     for (const [name, config] of Object.entries(servers)) this.entries.set(name, { name, config });
   }
 
-  /** Connects every enabled backend at once, waiting a bounded time; failures are reported, not thrown. */
+  /**
+   * Connects every enabled backend at once, waiting a bounded time. A backend that is down is reported, not thrown;
+   * a configuration mistake (e.g. a credential reference to a missing variable or file) stops start-up.
+   */
   async start(): Promise<void> {
     const attempts = [...this.entries.values()].filter((entry) => entry.config.enabled).map((entry) => this.openShared(entry));
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
+    const settled = await Promise.race([
       Promise.allSettled(attempts),
-      new Promise((resolve) => {
-        timer = setTimeout(resolve, STARTUP_WAIT_MS);
+      new Promise<PromiseSettledResult<unknown>[]>((resolve) => {
+        timer = setTimeout(() => resolve([]), STARTUP_WAIT_MS);
       }),
     ]);
     clearTimeout(timer);
+    const mistakes = settled.flatMap((result) => (result.status === 'rejected' && result.reason instanceof ConfigError ? [result.reason.message] : []));
+    if (mistakes.length) throw new ConfigError(mistakes.join('; '));
   }
 
   async stop(): Promise<void> {

@@ -1,12 +1,13 @@
 /**
  * Turns a server's `auth` block into what its transport sends: headers, query parameters, tool arguments (`body`)
  * or environment variables (stdio). The secret comes from the `resolveCredential` plugin that owns the reference's
- * scheme; the core never reads secrets itself. Runs when a connection is opened, not per call.
+ * scheme; the core never reads secrets itself. Runs when a connection is opened, not per call: again only when the
+ * secret changed, is about to expire, or the backend refused it (HTTP 401).
  */
-import type { AuditEvent } from '../audit/audit-event.js';
 import type { SecretRedactor } from '../audit/secret-redactor.js';
-import { BackendError, ConfigError, describeError, isGatewayError } from '../errors.js';
+import { BackendError, ConfigError, describeError, isGatewayError, ServiceUnavailableError } from '../errors.js';
 import type { CredentialReference, ResolveCredentialHandler, ResolvedCredential } from '../hooks.js';
+import { ClientCredentialsTokens, refreshMargin } from './oauth-client-credentials.js';
 import type { BackendAuthConfig, ServerConfig } from './server-config.js';
 
 export interface BackendAuthMaterial {
@@ -15,10 +16,15 @@ export interface BackendAuthMaterial {
   /** Merged into every tool call's arguments (the backend takes the secret as an argument). */
   arguments: Record<string, string>;
   env: Record<string, string>;
-  /** When the material must be rebuilt (epoch ms), if the secret expires. */
+  /** When the material must be rebuilt (epoch ms, a little before the secret or token expires). */
   expiresAt?: number;
   /** Subscribes to changes of the underlying secret; returns an unsubscribe function. */
   watch?: (onChange: () => void) => () => void;
+  /**
+   * Resolves the credential again and updates this material in place; `fresh` when the backend refused it (401).
+   * Concurrent calls share one resolution.
+   */
+  refresh?: (options?: MaterialOptions) => Promise<void>;
 }
 
 export const NO_AUTH: BackendAuthMaterial = Object.freeze({ headers: {}, query: {}, arguments: {}, env: {} }) as BackendAuthMaterial;
@@ -50,67 +56,83 @@ export interface CredentialInjectorDeps {
   lookup: CredentialSchemeLookup;
   redactor: SecretRedactor;
   fetch?: typeof fetch;
-  audit?: (event: Omit<AuditEvent, 'id' | 'timestamp'>) => void;
+}
+
+export interface MaterialOptions {
+  /** The backend refused the previous credential (HTTP 401): bypass every cache. */
+  fresh?: boolean;
 }
 
 export class CredentialInjector {
-  constructor(private readonly deps: CredentialInjectorDeps) {}
+  private readonly tokens: ClientCredentialsTokens;
 
-  /** Resolves the server's credential and lays it out as the `auth` block says. */
-  async materialFor(serverName: string, server: ServerConfig): Promise<BackendAuthMaterial> {
+  constructor(private readonly deps: CredentialInjectorDeps) {
+    this.tokens = new ClientCredentialsTokens(deps.redactor, deps.fetch);
+  }
+
+  /**
+   * Resolves the server's credential and lays it out as the `auth` block says. The material can `refresh` itself
+   * in place: HTTP transports read it on every request, so a renewed token needs no new session.
+   */
+  async materialFor(serverName: string, server: ServerConfig, options: MaterialOptions = {}): Promise<BackendAuthMaterial> {
     const auth = server.auth;
     if (!auth || auth.method === 'none' || !auth.credential_ref) return NO_AUTH;
-    const resolved = await this.resolve(serverName, auth.credential_ref);
+    if (auth.location === 'env' && server.type !== 'stdio') {
+      throw new ConfigError('location "env" applies to stdio servers only', `servers.${serverName}.auth.location`);
+    }
+    const first = await this.layout(serverName, server, auth, options);
+    const material: BackendAuthMaterial = { ...first };
+    let pending: Promise<void> | undefined;
+    material.refresh = (refreshOptions = {}) =>
+      (pending ??= this.layout(serverName, server, auth, refreshOptions)
+        .then((next) => {
+          Object.assign(material, { headers: next.headers, query: next.query, arguments: next.arguments, env: next.env });
+          if (next.expiresAt === undefined) delete material.expiresAt;
+          else material.expiresAt = next.expiresAt;
+        })
+        .finally(() => {
+          pending = undefined;
+        }));
+    // A stdio server reads its environment once, so an expiring credential there means restarting it.
+    if (server.type === 'stdio' && first.expiresAt !== undefined) material.watch = combineWatches(first.watch, expiryWatch(first.expiresAt));
+    return material;
+  }
+
+  private async layout(serverName: string, server: ServerConfig, auth: BackendAuthConfig, options: MaterialOptions): Promise<BackendAuthMaterial> {
+    if (options.fresh) this.tokens.invalidate(serverName);
+    const resolved = await this.resolve(serverName, auth.credential_ref!, options.fresh === true);
     this.deps.redactor.addSecret(resolved.value);
-    const secret = auth.method === 'oauth2' ? await this.clientCredentialsToken(serverName, auth, resolved.value) : resolved;
-    const value = formatCredential(auth, auth.method === 'basic' ? basicCredential(auth, secret.value) : secret.value);
+    const token = auth.method === 'oauth2' ? await this.tokens.token(serverName, auth, resolved.value) : undefined;
+    const credential = token?.value ?? (auth.method === 'basic' ? basicCredential(auth, resolved.value) : resolved.value);
+    const value = formatCredential(auth, credential);
     this.deps.redactor.addSecret(value);
+    if (auth.location === 'header' || auth.location === 'env') assertSafeValue(serverName, auth, value);
     const material: BackendAuthMaterial = { headers: {}, query: {}, arguments: {}, env: {} };
     const slot = { header: material.headers, query: material.query, body: material.arguments, env: material.env }[auth.location];
-    if (auth.location === 'header') assertSafeHeader(serverName, auth.name, value);
     slot[auth.name] = value;
-    material.expiresAt = minDefined(resolved.expiresAt, secret.expiresAt);
+    const secretRenewAt = resolved.expiresAt === undefined ? undefined : resolved.expiresAt - refreshMargin(resolved.expiresAt - Date.now());
+    const renewAt = minDefined(secretRenewAt, token?.refreshAt);
+    if (renewAt !== undefined) material.expiresAt = renewAt;
     if (resolved.watch) material.watch = resolved.watch.bind(resolved);
     return material;
   }
 
-  private async resolve(serverName: string, raw: string): Promise<ResolvedCredential> {
+  private async resolve(serverName: string, raw: string, fresh: boolean): Promise<ResolvedCredential> {
     const reference = parseCredentialReference(raw);
     const handler = this.deps.lookup(reference.scheme);
     if (!handler) throw new ConfigError(`no plugin resolves "${reference.scheme}://" references`, `servers.${serverName}.auth.credential_ref`);
     try {
-      const resolved = await handler(reference, { server: serverName });
+      const resolved = await handler(reference, { server: serverName, ...(fresh ? { fresh } : {}) });
       if (!resolved || typeof resolved.value !== 'string' || resolved.value.length === 0) {
         throw new Error('the reference resolved to an empty value');
       }
       return resolved;
     } catch (error) {
       const message = `cannot resolve credential ${raw} for server "${serverName}": ${this.deps.redactor.scrubString(describeError(error))}`;
-      throw isGatewayError(error) && error instanceof ConfigError ? new ConfigError(message) : new BackendError(message);
+      if (error instanceof ConfigError) throw new ConfigError(message, undefined, { cause: error });
+      if (isGatewayError(error) && error.status === 503) throw new ServiceUnavailableError(message, { cause: error });
+      throw new BackendError(message, { cause: error });
     }
-  }
-
-  /** OAuth2 client-credentials grant (RFC 6749 §4.4); the resolved credential is the client secret. */
-  private async clientCredentialsToken(serverName: string, auth: BackendAuthConfig, clientSecret: string): Promise<ResolvedCredential> {
-    const body = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (auth.scopes?.length) body.set('scope', auth.scopes.join(' '));
-    if (auth.audience) body.set('audience', auth.audience);
-    const basic = Buffer.from(`${encodeURIComponent(auth.client_id!)}:${encodeURIComponent(clientSecret)}`).toString('base64');
-    const response = await (this.deps.fetch ?? fetch)(auth.token_url!, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}`, accept: 'application/json' },
-      body,
-      signal: AbortSignal.timeout(10_000),
-    }).catch((error: unknown) => {
-      throw new BackendError(`token endpoint for server "${serverName}" unreachable: ${describeError(error)}`);
-    });
-    const payload = (await response.json().catch(() => ({}))) as { access_token?: unknown; expires_in?: unknown; error?: unknown };
-    if (!response.ok || typeof payload.access_token !== 'string') {
-      throw new BackendError(`token endpoint for server "${serverName}" refused the client-credentials grant (HTTP ${response.status}${payload.error ? `, ${String(payload.error)}` : ''})`);
-    }
-    this.deps.redactor.addSecret(payload.access_token);
-    const expiresIn = typeof payload.expires_in === 'number' ? payload.expires_in : undefined;
-    return { value: payload.access_token, ...(expiresIn ? { expiresAt: Date.now() + expiresIn * 1000 } : {}) };
   }
 }
 
@@ -130,12 +152,33 @@ function formatCredential(auth: BackendAuthConfig, credential: string): string {
   }
 }
 
-/** CR/LF would split headers (response splitting); other control characters are refused as well. */
-function assertSafeHeader(serverName: string, name: string, value: string): void {
+/** CR/LF would split headers (response splitting); other control characters are refused as well, and in env values. */
+function assertSafeValue(serverName: string, auth: BackendAuthConfig, value: string): void {
+  if (auth.location === 'header' && !HEADER_NAME.test(auth.name)) {
+    throw new ConfigError(`"${auth.name}" is not a valid header name`, `servers.${serverName}.auth.name`);
+  }
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-    throw new ConfigError(`the credential for header "${name}" contains control characters and was refused`, `servers.${serverName}.auth`);
+    throw new ConfigError(`the credential for ${auth.location} "${auth.name}" contains control characters (such as CR or LF) and was refused`, `servers.${serverName}.auth`);
   }
+}
+
+/** RFC 9110 token characters. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function expiryWatch(at: number): (onChange: () => void) => () => void {
+  return (onChange) => {
+    const timer = setTimeout(onChange, Math.max(0, at - Date.now()));
+    timer.unref();
+    return () => clearTimeout(timer);
+  };
+}
+
+function combineWatches(...watches: Array<((onChange: () => void) => () => void) | undefined>): (onChange: () => void) => () => void {
+  return (onChange) => {
+    const stops = watches.flatMap((watch) => (watch ? [watch(onChange)] : []));
+    return () => stops.forEach((stop) => stop());
+  };
 }
 
 function minDefined(a?: number, b?: number): number | undefined {
