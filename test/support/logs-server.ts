@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
+import { startHttpBackend, type HttpBackend } from './backends.js';
 
 export interface LogsCall {
   server: string;
@@ -55,4 +56,16 @@ export function logsServer(name: string, options: LogsServerOptions = {}) {
       },
     );
   };
+}
+
+export interface LogsBackend extends HttpBackend {
+  /** Every `search_logs` call this backend received. */
+  calls: LogsCall[];
+}
+
+/** A logs cluster over Streamable HTTP on loopback (on `port` to restart one that was stopped). */
+export async function startLogsBackend(name: string, options: Omit<LogsServerOptions, 'calls'> & { port?: number } = {}): Promise<LogsBackend> {
+  const calls: LogsCall[] = [];
+  const backend = await startHttpBackend(logsServer(name, { ...options, calls }), { name, ...(options.port ? { port: options.port } : {}) });
+  return { ...backend, calls };
 }

@@ -27,7 +27,7 @@ function toolBroadcast(group: ToolGroup): Tool {
     description: [
       `[BROADCAST] Call '${group.tool}' on all ${servers.length} servers that provide it, at once: ${servers.join(', ')}.`,
       RESULT_NOTE,
-      ...(first.description ? [`The tool: ${first.description}`] : []),
+      ...(first.description ? [`The tool: ${sentence(first.description)}`] : []),
       ...(note ? [note] : []),
     ].join(' '),
     inputSchema: schema,
@@ -70,4 +70,9 @@ function sharedAnnotations(definitions: readonly Tool[]): Tool['annotations'] | 
     ...(any('openWorldHint') ? { openWorldHint: true } : {}),
   };
   return Object.keys(annotations).length ? annotations : undefined;
+}
+
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
