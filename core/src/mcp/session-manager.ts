@@ -68,6 +68,7 @@ export class SessionManager {
           event_type: 'session_start', outcome: 'success', session_id: id, channel: request.channel, request_id: request.requestId,
           principal: { sub: principal.sub, username: principal.username, roles: principal.roles },
           client: { address: request.clientAddress, user_agent: request.userAgent },
+          ...(request.traceId ? { trace_id: request.traceId } : {}),
           ...(scope ? { server: scope } : {}),
         });
       },
