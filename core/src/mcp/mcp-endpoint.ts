@@ -25,8 +25,9 @@ export function mcpRouter(deps: McpEndpointDeps): Router {
   const handle = (scoped: boolean) => async (req: Request, res: Response) => {
     try {
       const scope = scoped ? String(req.params['name']) : undefined;
-      if (scope !== undefined && !deps.hasServer(scope)) throw new NotFoundError(`unknown server "${scope}"`);
       const attachment = await deps.authenticate(req, scope);
+      // Only after authentication (and authorization), so an anonymous caller cannot probe which servers exist.
+      if (scope !== undefined && !deps.hasServer(scope)) throw new NotFoundError(`unknown server "${scope}"`);
       const session = await sessionFor(deps, req, attachment, scope);
       (req as Request & { auth?: AuthInfo }).auth = {
         token: '',
