@@ -57,14 +57,14 @@ function planSelection(selection: RestSelection, args: Record<string, unknown> |
   const wanted = (tags ?? []).map(normaliseTag);
   const tagged = (server: string) => index.backend(server)!.tags.some((tag) => wanted.includes(normaliseTag(tag)));
   if (servers?.length) {
-    return chosen(tool, tags?.length ? servers.filter(tagged) : servers, args, index, { explicit: true, what: 'named' });
+    return chosen(tool, tags?.length ? servers.filter(tagged) : servers, args, index, { explicit: true, what: 'of those named' });
   }
   if (tags?.length) {
     const members = index.serverNames().filter((server) => index.backend(server)!.enabled && tagged(server));
     return chosen(tool, members, args, index, { explicit: false, what: `tagged "${tags.join('", "')}"` });
   }
   const providers = index.serverNames().filter((server) => index.provides(server, tool));
-  return chosen(tool, providers, args, index, { explicit: false, what: 'up' });
+  return chosen(tool, providers, args, index, { explicit: false, what: 'that is up' });
 }
 
 /**
