@@ -38,7 +38,16 @@ export interface HttpBackend {
  * its tools/resources/prompts on a fresh McpServer per session. Records every request it receives, unless `record` is
  * false (benchmarks, where the record would only grow).
  */
-export async function startHttpBackend(build: (server: McpServer) => void, options: { name?: string; port?: number; record?: boolean } = {}): Promise<HttpBackend> {
+export async function startHttpBackend(
+  build: (server: McpServer) => void,
+  options: {
+    name?: string;
+    port?: number;
+    record?: boolean;
+    /** Answers 401 (as a backend with its own authentication does) to every request this refuses; it is still recorded. */
+    accept?: (request: RecordedRequest) => boolean;
+  } = {},
+): Promise<HttpBackend> {
   const requests: RecordedRequest[] = [];
   const transports = new Map<string, StreamableHTTPServerTransport>();
   const http: HttpServer = createServer(async (req, res) => {
@@ -51,7 +60,12 @@ export async function startHttpBackend(build: (server: McpServer) => void, optio
     } catch {
       body = raw;
     }
-    if (options.record !== false) requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
+    if (options.record !== false) requests.push(recorded);
+    if (options.accept && !options.accept(recorded)) {
+      res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' }).end(JSON.stringify({ error: 'invalid_token' }));
+      return;
+    }
     const sessionId = req.headers['mcp-session-id'] as string | undefined;
     let transport = sessionId ? transports.get(sessionId) : undefined;
     if (!transport) {

@@ -1,0 +1,204 @@
+/**
+ * Backend credential injection, end to end: an SDK client calls through the gateway to real MCP backends over
+ * Streamable HTTP that record every request, and each `auth` block's secret must land exactly where and how the
+ * block says — for every method × location × format — while the client's own token never arrives.
+ */
+import { expect } from 'chai';
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { BackendAuthConfig, ServerConfigInput } from '@secure-mcp-gateway/core';
+import apiKey, { generateApiKey, hashApiKey } from '@secure-mcp-gateway/plugin-api-key';
+import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
+import { z } from 'zod';
+import { everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
+import { connectClient, httpJson } from './support/client.js';
+import { startGateway, type RunningGateway } from './support/gateway.js';
+import { watchForSecretLeaks } from './support/secret-leak-watch.js';
+import { startTokenEndpoint, type TokenEndpoint } from './support/token-endpoint.js';
+
+type Method = Exclude<BackendAuthConfig['method'], 'none'>;
+type Location = Exclude<BackendAuthConfig['location'], 'env'>;
+type Format = BackendAuthConfig['format'];
+
+const METHODS: Method[] = ['api_key', 'bearer', 'basic', 'oauth2', 'custom'];
+const LOCATIONS: Location[] = ['header', 'query', 'body'];
+const FORMATS: Format[] = ['raw', 'prefix', 'template'];
+const HEADER_NAMES: Record<Method, string> = { api_key: 'X-API-Key', bearer: 'Authorization', basic: 'Authorization', oauth2: 'Authorization', custom: 'X-Custom-Auth' };
+const PREFIXES: Record<Method, string> = { api_key: 'ApiKey ', bearer: 'Bearer ', basic: 'Basic ', oauth2: 'Bearer ', custom: 'Custom ' };
+const TEMPLATE = 'Token id={credential};v=1';
+const BASIC_USER = 'svc-reader';
+
+interface Combination {
+  server: string;
+  method: Method;
+  location: Location;
+  format: Format;
+  variable: string;
+  secret: string;
+  name: string;
+}
+
+const random = () => randomBytes(12).toString('hex');
+
+describe('credentials: injection into backends', function () {
+  const leaks = watchForSecretLeaks();
+  const clientKey = leaks.secret(generateApiKey());
+  const combinations: Combination[] = METHODS.flatMap((method) =>
+    LOCATIONS.flatMap((location) =>
+      FORMATS.map((format, index) => {
+        const server = `${method.replace('_', '-')}-${location}-${format}`;
+        return {
+          server, method, location, format,
+          variable: `CRED_TEST_${server.toUpperCase().replace(/-/g, '_')}`,
+          secret: leaks.secret(`sec-${index}-${random()}`),
+          name: location === 'header' ? HEADER_NAMES[method] : 'access_token',
+        };
+      }),
+    ),
+  );
+  const stdioSecret = leaks.secret(`stdio-${random()}`);
+  let backend: HttpBackend;
+  let tokens: TokenEndpoint;
+  let gateway: RunningGateway;
+  let client: Client;
+
+  const authBlock = (combination: Combination, tokenUrl: string): BackendAuthConfig => ({
+    method: combination.method,
+    location: combination.location,
+    name: combination.name,
+    format: combination.format,
+    prefix: PREFIXES[combination.method],
+    template: TEMPLATE,
+    credential_ref: `env://${combination.variable}`,
+    ...(combination.method === 'basic' ? { username: BASIC_USER } : {}),
+    ...(combination.method === 'oauth2' ? { token_url: tokenUrl, client_id: `client-${combination.server}`, scopes: ['logs:read'] } : {}),
+  });
+
+  /** The credential before formatting: what the method makes of the secret. */
+  const credentialOf = (combination: Combination): string => {
+    if (combination.method === 'basic') return Buffer.from(`${BASIC_USER}:${combination.secret}`).toString('base64');
+    if (combination.method === 'oauth2') return tokens.issued.get(`client-${combination.server}`)!.at(-1)!;
+    return combination.secret;
+  };
+  const expectedValue = (combination: Combination): string => {
+    const credential = credentialOf(combination);
+    if (combination.format === 'raw') return credential;
+    if (combination.format === 'prefix') return `${PREFIXES[combination.method]}${credential}`;
+    return TEMPLATE.replace('{credential}', credential);
+  };
+  const requestsOf = (server: string): RecordedRequest[] => backend.requests.filter((request) => request.url.startsWith(`/c/${server}`));
+  const queryOf = (request: RecordedRequest) => new URL(request.url, 'http://backend').searchParams;
+  const toolCallOf = (server: string) => requestsOf(server).find((request) => (request.body as { method?: string })?.method === 'tools/call');
+
+  before(async function () {
+    for (const combination of combinations) process.env[combination.variable] = combination.secret;
+    process.env['CRED_TEST_STDIO'] = stdioSecret;
+    tokens = await startTokenEndpoint(Object.fromEntries(combinations.filter((c) => c.method === 'oauth2').map((c) => [`client-${c.server}`, c.secret])), 3600);
+    backend = await startHttpBackend((server) => {
+      server.registerTool('echo', { inputSchema: { message: z.string() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+    });
+    const servers: Record<string, ServerConfigInput> = Object.fromEntries(
+      combinations.map((combination) => [combination.server, { type: 'http', url: `http://127.0.0.1:${backend.port}/c/${combination.server}`, auth: authBlock(combination, tokens.url) }]),
+    );
+    servers['no-auth'] = { type: 'http', url: `http://127.0.0.1:${backend.port}/c/no-auth`, auth: { method: 'none', credential_ref: 'env://CRED_TEST_UNUSED' } };
+    servers['stdio-env'] = everythingStdio({ auth: { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } });
+    gateway = await startGateway({
+      servers,
+      plugins: [apiKey({ keys: [{ id: 'agent', hash: hashApiKey(clientKey), roles: ['mcp-admin'] }] }), envCredentials(), leaks.audit.plugin],
+      logging: { level: 'debug' },
+    });
+    client = await connectClient(gateway.mcpUrl, { token: clientKey });
+    for (const combination of combinations) {
+      const result = await client.callTool({ name: `${combination.server}__echo`, arguments: { message: `hello ${combination.server}` } });
+      expect(result.isError ?? false, combination.server).to.equal(false);
+    }
+    await client.callTool({ name: 'no-auth__echo', arguments: { message: 'plain' } });
+  });
+
+  after(async function () {
+    await client?.close();
+    await gateway?.stop();
+    await backend?.stop();
+    await tokens?.stop();
+    leaks.stop();
+    for (const combination of combinations) delete process.env[combination.variable];
+    delete process.env['CRED_TEST_STDIO'];
+  });
+
+  for (const method of METHODS) {
+    it(`${method}: lands exactly as configured in every location and format`, function () {
+      for (const combination of combinations.filter((c) => c.method === method)) {
+        const expected = expectedValue(combination);
+        const requests = requestsOf(combination.server);
+        const label = combination.server;
+        expect(requests.length, label).to.be.greaterThan(2);
+        if (combination.location === 'header') {
+          for (const request of requests) expect(request.headers[combination.name.toLowerCase()], label).to.equal(expected);
+        } else if (combination.location === 'query') {
+          for (const request of requests) {
+            expect(queryOf(request).getAll(combination.name), label).to.deep.equal([expected]);
+            expect(request.headers['authorization'], label).to.equal(undefined);
+          }
+        } else {
+          const call = toolCallOf(combination.server) as { body: { params: { arguments: Record<string, unknown> } } } | undefined;
+          expect(call?.body.params.arguments, label).to.deep.equal({ message: `hello ${combination.server}`, [combination.name]: expected });
+          for (const request of requests) {
+            expect(request.headers['authorization'], label).to.equal(undefined);
+            expect(queryOf(request).has(combination.name), label).to.equal(false);
+          }
+        }
+      }
+    });
+  }
+
+  it('basic sends base64 of user:password, and oauth2 sends the token it obtained with the client secret, never the secret', function () {
+    const basic = combinations.find((c) => c.server === 'basic-header-prefix')!;
+    const header = String(requestsOf(basic.server)[0]!.headers['authorization']);
+    expect(Buffer.from(header.replace(/^Basic /, ''), 'base64').toString()).to.equal(`${BASIC_USER}:${basic.secret}`);
+    const oauth = combinations.find((c) => c.server === 'oauth2-header-prefix')!;
+    expect(tokens.requests.filter((request) => request.clientId === `client-${oauth.server}`)).to.deep.equal([{ ok: true, clientId: `client-${oauth.server}`, scope: 'logs:read' }]);
+    for (const request of requestsOf(oauth.server)) expect(JSON.stringify(request)).to.not.include(oauth.secret);
+  });
+
+  it('method none sends no credential at all', function () {
+    const requests = requestsOf('no-auth');
+    expect(requests.length).to.be.greaterThan(2);
+    for (const request of requests) {
+      expect(request.headers['authorization']).to.equal(undefined);
+      expect(request.url).to.equal('/c/no-auth');
+    }
+  });
+
+  it("never forwards the client's own Authorization header or token to any backend", function () {
+    expect(backend.requests.length).to.be.greaterThan(combinations.length * 3);
+    for (const request of backend.requests) expect(JSON.stringify(request)).to.not.include(clientKey);
+    const bearerFree = requestsOf('api-key-query-raw');
+    for (const request of bearerFree) expect(request.headers['authorization']).to.equal(undefined);
+  });
+
+  it('injects into the environment of a stdio server (server-everything reads it back)', async function () {
+    const result = await client.callTool({ name: 'stdio-env__get-env', arguments: {} });
+    const env = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as Record<string, string>;
+    expect(env['BACKEND_TOKEN']).to.equal(stdioSecret);
+  });
+
+  it('shows no secret in /config, /mcp/servers, server info or audit, only the shape of each auth block', async function () {
+    const headers = { authorization: `Bearer ${clientKey}` };
+    const config = await httpJson(`${gateway.url}/config`, { headers });
+    const servers = await httpJson(`${gateway.url}/mcp/servers`, { headers });
+    const info = await httpJson(`${gateway.url}/mcp/server/bearer-header-prefix/info`, { headers });
+    expect(config.status).to.equal(200);
+    expect(servers.status).to.equal(200);
+    expect(info.status).to.equal(200);
+    const listed = (servers.body.servers as Array<{ name: string; auth: unknown }>).find((server) => server.name === 'bearer-header-prefix');
+    expect(listed?.auth).to.deep.equal({ method: 'bearer', location: 'header', name: 'Authorization', format: 'prefix' });
+    for (const body of [config.body, servers.body, info.body]) leaks.record(body);
+  });
+
+  it('wrote no test secret to any log line, audit event, response or error', async function () {
+    await gateway.gateway.flushAudit();
+    expect(leaks.counts().logLines, 'debug logs were captured').to.be.greaterThan(20);
+    expect(leaks.counts().auditEvents).to.be.greaterThan(combinations.length);
+    expect(leaks.leaksOf()).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * Collects everything a credential test could leak a secret through: every line the process writes to stderr
+ * (where the gateway logs), every audit event, and any response body or error message a test hands it. At the
+ * end, `leaksOf` names the secrets that appear anywhere, in plain text or base64.
+ */
+import { auditCollector, type AuditCollector } from './audit-collector.js';
+
+export interface SecretLeakWatch {
+  /** Add to a gateway's plugins: an audit sink that keeps every event. */
+  audit: AuditCollector;
+  /** Registers a secret the captured text must not contain. */
+  secret<T extends string>(value: T): T;
+  /** Adds text that reached a caller (a response body, an error message). */
+  record(text: unknown): void;
+  /** Stops capturing stderr. */
+  stop(): void;
+  /** The secrets found, each with where it was found; empty when nothing leaked. */
+  leaksOf(): string[];
+  /** How much was captured, so a test can show the check had something to look at. */
+  counts(): { logLines: number; auditEvents: number; recorded: number };
+}
+
+export function watchForSecretLeaks(): SecretLeakWatch {
+  const secrets = new Set<string>();
+  const logLines: string[] = [];
+  const recorded: string[] = [];
+  const audit = auditCollector('leak-watch-audit');
+  const originalWrite = process.stderr.write.bind(process.stderr);
+  const echo = Boolean(process.env['LOG_LEVEL']);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    logLines.push(...String(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()).split('\n').filter(Boolean));
+    return echo ? (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest) : true;
+  }) as typeof process.stderr.write;
+  return {
+    audit,
+    secret(value) {
+      secrets.add(value);
+      return value;
+    },
+    record(text) {
+      recorded.push(typeof text === 'string' ? text : JSON.stringify(text));
+    },
+    stop() {
+      process.stderr.write = originalWrite;
+    },
+    leaksOf() {
+      const places: Array<[string, string[]]> = [
+        ['log', logLines],
+        ['audit', audit.events.map((event) => JSON.stringify(event))],
+        ['response or error', recorded],
+      ];
+      const found: string[] = [];
+      for (const secret of secrets) {
+        const forms = [secret, Buffer.from(secret).toString('base64')];
+        for (const [place, texts] of places) {
+          if (texts.some((text) => forms.some((form) => text.includes(form)))) found.push(`a test secret appears in a ${place} line`);
+        }
+      }
+      return found;
+    },
+    counts: () => ({ logLines: logLines.length, auditEvents: audit.events.length, recorded: recorded.length }),
+  };
+}
