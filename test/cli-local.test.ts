@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { CLI, runCli } from './support/cli.js';
@@ -42,8 +43,8 @@ describe('CLI: local commands', function () {
 
   it('has --help on every command', async function () {
     const commands = [[], ['start'], ['config'], ['config', 'validate'], ['config', 'print'], ['servers'], ['servers', 'list'], ['servers', 'info'],
-      ['servers', 'register'], ['servers', 'enable'], ['servers', 'disable'], ['servers', 'update'], ['servers', 'remove'], ['tools', 'list'],
-      ['invoke'], ['broadcast'], ['audit', 'query'], ['token']];
+      ['servers', 'register'], ['servers', 'enable'], ['servers', 'disable'], ['servers', 'update'], ['servers', 'remove'], ['tools'], ['tools', 'list'],
+      ['invoke'], ['broadcast'], ['audit'], ['audit', 'query'], ['token']];
     const results = await Promise.all(commands.map((command) => runCli([...command, '--help'])));
     for (const [index, result] of results.entries()) {
       expect(result.code, commands[index]!.join(' ')).to.equal(0);
@@ -100,6 +101,37 @@ describe('CLI: local commands', function () {
     const removed = await runCli(['servers', 'remove', 'elk', '-f', file, '--json']);
     expect(JSON.parse(removed.stdout)).to.deep.equal({ removed: 'elk', file, servers: ['alpha'] });
     expect(await readFile(file, 'utf8')).to.include('# reference backend').and.not.include('elk');
+  });
+
+  it('servers register writes every flag of the seed\'s register-mcp, each auth method included', async function () {
+    const register = (name: string, flags: string[]) => runCli(['servers', 'register', name, `https://${name}.example.com/mcp`, '-f', file, ...flags]);
+    const results = [
+      await register('flags-custom', ['--type', 'sse', '--timeout', '15', '--disabled', '--description', 'All flags', '--tags', 'a, b', '--header', 'X-Tenant=acme',
+        '--auth-method', 'custom', '--auth-location', 'query', '--auth-name', 'token', '--auth-format', 'template', '--auth-template', 'T {credential}',
+        '--credential-ref', 'file:///run/secrets/token']),
+      await register('flags-oauth', ['--enabled', '--auth-method', 'oauth2', '--token-url', 'https://sso.example.com/token', '--client-id', 'gw', '--scopes', 'read,write',
+        '--audience', 'api', '--credential-ref', 'env://OAUTH_SECRET']),
+      await register('flags-basic', ['--auth-method', 'basic', '--auth-username', 'svc', '--auth-prefix', 'Basic ', '--credential-ref', 'vault://secret/data/x#password']),
+      await register('flags-key', ['--auth-method', 'api_key', '--auth-location', 'body', '--auth-name', 'apiKey', '--auth-format', 'raw', '--credential-ref', 'env://KEY']),
+      await register('flags-none', ['--type', 'streamable-http', '--auth-method', 'none']),
+    ];
+    for (const result of results) expect(result.code, result.stderr).to.equal(0);
+    const { servers } = parseYaml(await readFile(file, 'utf8')) as { servers: Record<string, unknown> };
+    expect(servers['flags-custom']).to.deep.equal({
+      type: 'sse', url: 'https://flags-custom.example.com/mcp', enabled: false, timeout: 15, description: 'All flags', tags: ['a', 'b'], headers: { 'X-Tenant': 'acme' },
+      auth: { method: 'custom', location: 'query', name: 'token', format: 'template', template: 'T {credential}', credential_ref: 'file:///run/secrets/token' },
+    });
+    expect(servers['flags-oauth']).to.deep.equal({
+      type: 'http', url: 'https://flags-oauth.example.com/mcp', enabled: true,
+      auth: { method: 'oauth2', location: 'header', name: 'Authorization', format: 'prefix', prefix: 'Bearer ', credential_ref: 'env://OAUTH_SECRET', token_url: 'https://sso.example.com/token', client_id: 'gw', scopes: ['read', 'write'], audience: 'api' },
+    });
+    expect(servers['flags-basic']).to.deep.include({ auth: { method: 'basic', location: 'header', name: 'Authorization', format: 'prefix', prefix: 'Basic ', credential_ref: 'vault://secret/data/x#password', username: 'svc' } });
+    expect(servers['flags-key']).to.deep.include({ auth: { method: 'api_key', location: 'body', name: 'apiKey', format: 'raw', credential_ref: 'env://KEY' } });
+    expect(servers['flags-none']).to.deep.equal({ type: 'streamable-http', url: 'https://flags-none.example.com/mcp', enabled: true });
+    const both = await register('flags-both', ['--enabled', '--disabled']);
+    expect(both.code).to.equal(2);
+    expect(both.stderr).to.include('give --enabled or --disabled, not both');
+    for (const name of ['flags-custom', 'flags-oauth', 'flags-basic', 'flags-key', 'flags-none']) expect((await runCli(['servers', 'remove', name, '-f', file])).code).to.equal(0);
   });
 
   it('servers register refuses bad input without touching the file', async function () {
