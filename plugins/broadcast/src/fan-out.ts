@@ -44,7 +44,8 @@ export async function runBroadcast(plan: RoutePlan, context: FanOutContext, limi
       }
       const outcome = await context.callTarget(target, { signal: controller.signal });
       outcomes[index] = outcome;
-      if (!outcome.ok) errors[target.server] = stopped && outcome.error.code === 'backend_error' ? stoppedMessage(stopped, limits, true) : outcome.error.message;
+      // A call that fails once the broadcast is stopped failed because it was aborted (the SDK reports that as a timeout).
+      if (!outcome.ok) errors[target.server] = stopped && outcome.error.code !== 'access_denied' ? stoppedMessage(stopped, limits, true) : outcome.error.message;
     }
   };
   try {
