@@ -43,6 +43,9 @@ export function toBackendError(server: string, error: unknown, timeoutMs: number
   if (error instanceof StreamableHTTPError) {
     return new BackendError(`server "${server}" answered HTTP ${error.code ?? 'error'}: ${describeError(error).replace(/^Streamable HTTP error: /, '')}`);
   }
+  // A reachable server whose answer is not JSON, or not JSON-RPC: a bad answer, not a server that is down.
+  if (error instanceof SyntaxError) return new BackendError(`server "${server}" answered with an invalid message (not JSON)`);
+  if (error instanceof Error && error.name === 'ZodError') return new BackendError(`server "${server}" answered with an invalid message (not JSON-RPC)`);
   if (error instanceof Error && error.name === 'AbortError') {
     return new BackendError(`call to server "${server}" was cancelled`);
   }

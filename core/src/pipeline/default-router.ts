@@ -24,8 +24,10 @@ export function defaultRoute(request: RouteRequest, registry: BackendRegistry, c
   if (!split) {
     throw new NotFoundError(`unknown ${NOUN[request.kind]} "${request.name}" (expected "<server>__<name>")`);
   }
-  // An up server's tools are all in the catalog: anything else is unknown here, not something to ask the backend about.
-  if (request.kind === 'tool' && registry.snapshot(split.server).status === 'up') {
+  // An up server's tool list is known: anything else is unknown here, not something to ask the backend about. (The
+  // list itself is asked, not the catalog, which is rebuilt a moment after a backend (re)connects.)
+  const backend = registry.snapshot(split.server);
+  if (request.kind === 'tool' && backend.status === 'up' && !backend.tools.some((tool) => tool.name === split.name)) {
     throw new NotFoundError(`unknown tool "${request.name}": server "${split.server}" has no tool "${split.name}"`);
   }
   return { strategy: 'single', targets: [{ server: split.server, name: split.name, ...args }] };
