@@ -39,8 +39,9 @@ export class BroadcastIndex {
 
   static build(catalog: readonly CatalogTool[], backends: readonly BackendSnapshot[], options: ResolvedBroadcastOptions): BroadcastIndex {
     const excludedTool = matcher(options.excludeTools);
-    const excludedTag = matcher(options.excludeTags);
-    const excluded = { tool: excludedTool, tag: (name: string) => excludedTag(name) || excludedTag(normaliseTag(name)) };
+    // Tags are compared after normalisation, so `elk-*` also excludes `elk_cluster` and `ELK-Cluster`.
+    const excludedTag = matcher(options.excludeTags.map((glob) => glob.toLowerCase().replace(/[^a-z0-9_*?]/g, '_')));
+    const excluded = { tool: excludedTool, tag: (name: string) => excludedTag(normaliseTag(name)) };
     const snapshots = new Map(backends.map((backend) => [backend.name, backend]));
 
     const provided = new Map<string, Map<string, Tool>>();

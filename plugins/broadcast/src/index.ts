@@ -17,6 +17,7 @@ export type { BroadcastOptions } from './options.js';
 export type { BroadcastReport } from './broadcast-result.js';
 export { normaliseTag, tagBroadcastName, toolBroadcastName } from './names.js';
 export { reconcileInputSchemas } from './input-schema.js';
+export { BroadcastIndex } from './broadcast-index.js';
 
 export const broadcast = definePlugin<BroadcastOptions>({
   name: 'broadcast',

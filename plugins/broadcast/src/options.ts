@@ -8,7 +8,7 @@ export interface BroadcastOptions {
   minServers?: number;
   /** Backend tool names (globs) that are never broadcast, by any path. */
   excludeTools?: string[];
-  /** Tags (globs, as written or normalised) that get no `broadcast__by_tag__` tool and cannot be selected over REST. */
+  /** Tags (globs, compared after normalisation: `elk-*` matches `elk_cluster`) that get no `broadcast__by_tag__` tool and cannot be selected over REST. */
   excludeTags?: string[];
   /** Most backend calls of one broadcast in flight at once. Default 16. */
   concurrency?: number;
