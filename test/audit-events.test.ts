@@ -16,6 +16,7 @@ import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, auditEventSchema, definePlugin, type
 import apiKey, { generateApiKey, hashApiKey } from '@secure-mcp-gateway/plugin-api-key';
 import rbac from '@secure-mcp-gateway/plugin-rbac';
 import { auditCollector, type AuditCollector } from './support/audit-collector.js';
+import { ARGUMENT_SECRETS, TEST_CREDENTIAL as CREDENTIAL, testCredentials } from './support/audit-secrets.js';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
@@ -23,10 +24,6 @@ import { waitFor } from './support/wait.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/** The credential the gateway resolves for the `tools` backend: it must never appear in an event. */
-const CREDENTIAL = 'cred-e2e-7f3a9c1d5b42';
-/** Values under sensitive argument keys. */
-const ARGUMENT_SECRETS = { password: 'pw-e2e-1111', token: 'tok-e2e-2222', client_secret: 'sec-e2e-3333', api_key: 'key-e2e-4444' };
 const USER_AGENT = 'audit-e2e/1.0';
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -44,9 +41,6 @@ function toolsBackend(server: McpServer) {
 function otherBackend(server: McpServer) {
   server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text: `other:${text}` }] }));
 }
-
-/** Resolves `testvault://…` to the test credential, as a secrets plugin would. */
-const testCredentials = definePlugin<object>({ name: 'test-credentials', setup: (context) => context.hooks.resolveCredential('testvault', () => ({ value: CREDENTIAL })) });
 
 /** Claims `fanout__<tool>` and runs it on every server, so the core's multi-target path (a broadcast) is audited. */
 const testFanOut = definePlugin<object>({
