@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
@@ -98,8 +98,11 @@ describe('backend faults', function () {
 
     it('reconnects on its own when the backend comes up, and its tools can be called', async function () {
       this.timeout(30_000);
+      let listChanged = 0;
+      client.setNotificationHandler(ToolListChangedNotificationSchema, async () => void listChanged++);
       late = await startHttpBackend(steadyBackend([]), { name: 'late', port: latePort });
       await waitFor(async () => (await statusOf(gateway, 'late')) === 'up', 'late to be reconnected', 25_000);
+      await waitFor(() => listChanged > 0, 'tools/list_changed');
       expect((await client.listTools()).tools.map((tool) => tool.name)).to.include.members(['late__echo', 'late__sleep']);
       expect(textOf(await client.callTool({ name: 'late__echo', arguments: { message: 'back' } }))).to.equal('back');
       const servers = await httpJson(`${gateway.url}/mcp/servers`);
