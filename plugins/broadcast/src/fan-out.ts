@@ -3,6 +3,7 @@
  * server's own timeout and all under one deadline. One abort signal reaches every backend call, so the client's
  * cancellation — or the deadline — cancels them all, and targets still waiting are never started.
  */
+import { setMaxListeners } from 'node:events';
 import type { FanOutContext, RoutePlan, TargetOutcome } from '@secure-mcp-gateway/core';
 import type { BroadcastMeta } from './broadcast-plan.js';
 import { type BroadcastReport, toolErrorMessage, toToolResult } from './broadcast-result.js';
@@ -19,6 +20,8 @@ export async function runBroadcast(plan: RoutePlan, context: FanOutContext, limi
   const started = performance.now();
   const meta = plan.meta as unknown as BroadcastMeta;
   const controller = new AbortController();
+  // Every backend call in flight listens on this one signal; that many listeners is the design, not a leak.
+  setMaxListeners(Math.min(limits.concurrency, plan.targets.length) + 10, controller.signal);
   let stopped: Stop | undefined;
   // An AbortError, so the connection reports "cancelled" instead of taking the server for unreachable.
   const stop = (why: Stop) => {
