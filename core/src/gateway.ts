@@ -76,7 +76,7 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     container,
     audit,
     access,
-    gateway: { publicUrl: config.server.publicUrl, version: GATEWAY_VERSION },
+    gateway: { get publicUrl() { return config.server.publicUrl; }, version: GATEWAY_VERSION },
     backends: { list: () => registry.snapshots(), get: (name) => (registry.has(name) ? registry.snapshot(name) : undefined), onChange: (listener) => registry.onChange(listener) },
   });
   await plugins.setupAll(config.plugins);
@@ -118,6 +118,8 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
       reloader?.watch();
       server = await listen(app, config.server.host, config.server.port);
       const { port } = server.address() as AddressInfo;
+      // A public URL derived from port 0 ("any free port") names the port only known now.
+      config.server.publicUrl = config.server.publicUrl.replace(/:0(?=\/|$)/, `:${port}`);
       const url = `http://${config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host}:${port}`;
       logger.info(`Secure MCP Gateway ${GATEWAY_VERSION} listening on ${url} (MCP endpoint ${url}/mcp, ${registry.names().length} servers)`);
       return { url, port };

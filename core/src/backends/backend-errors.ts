@@ -37,8 +37,8 @@ export function toBackendError(server: string, error: unknown, timeoutMs: number
     if (error.code === ErrorCode.ConnectionClosed) {
       return new BackendUnavailableError(`server "${server}" closed the connection`);
     }
-    // The SDK prefixes "MCP error <code>: "; the backend's own words follow.
-    return new BackendRpcError(error.message.replace(/^MCP error -?\d+: /, ''), error.code, error.data);
+    // The SDK prefixes "MCP error <code>: " (an SDK server already did once); the backend's own words follow.
+    return new BackendRpcError(error.message.replace(/^(MCP error -?\d+: )+/, ''), error.code, error.data);
   }
   if (error instanceof StreamableHTTPError) {
     return new BackendError(`server "${server}" answered HTTP ${error.code ?? 'error'}: ${describeError(error).replace(/^Streamable HTTP error: /, '')}`);

@@ -9,7 +9,7 @@ import type { BackendRegistry } from '../backends/backend-registry.js';
 import type { ToolCatalog } from '../catalog/tool-catalog.js';
 import type { GatewayConfig } from '../config/gateway-config.js';
 import type { ServersReloader } from '../config/servers-reloader.js';
-import { NotFoundError, PluginError, isGatewayError } from '../errors.js';
+import { NotFoundError, PluginError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { mcpRouter } from '../mcp/mcp-endpoint.js';
 import type { SessionManager } from '../mcp/session-manager.js';
@@ -21,7 +21,7 @@ import type { Channel, RequestInfo } from '../request-info.js';
 import type { AuthChallenge } from '../tokens.js';
 import { adminRouter } from './admin-routes.js';
 import type { Authenticator } from './authenticator.js';
-import { sendRestError, sendRpcHttpError } from './error-response.js';
+import { asPublicError, sendRestError, sendRpcHttpError } from './error-response.js';
 import { healthReport } from './health.js';
 import { requestInfoOf } from './request-info.js';
 import { restRouter } from './rest-routes.js';
@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps): express.Express {
     return { principal: await authenticator.authenticate(request), request };
   };
   const logFailure = (req: Request, error: unknown) => {
-    if (!isGatewayError(error) || error instanceof PluginError) logger.error(`${req.method} ${req.path} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    if (asPublicError(error) instanceof PluginError) logger.error(`${req.method} ${req.path} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
   };
 
   app.get('/', (_req, res) => {
