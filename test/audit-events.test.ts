@@ -364,3 +364,30 @@ describe('audit redaction rules from the config', function () {
     }
   });
 });
+
+describe('audit delivery to the sinks', function () {
+  it('a failing sink fails neither the call nor the other sinks, and shows in /health; a slow sink does not delay the call', async function () {
+    const backend = await startHttpBackend(otherBackend, { record: false });
+    const audit = auditCollector();
+    let slowReceived = 0;
+    const broken = definePlugin<object>({ name: 'broken-sink', setup: (context) => context.hooks.audit(() => { throw new Error('disk full'); }) })();
+    const slow = definePlugin<object>({ name: 'slow-sink', setup: (context) => context.hooks.audit(async () => { await new Promise((resolve) => setTimeout(resolve, 1_500)); slowReceived++; }) })();
+    const gateway = await startGateway({ servers: { other: { type: 'http', url: backend.url } }, plugins: [broken, slow, audit.plugin] });
+    try {
+      const started = performance.now();
+      const response = await httpJson(`${gateway.url}/mcp/invoke?mcp_server=other`, { body: { tool_name: 'echo', parameters: { text: 'x' } } });
+      expect(response.status).to.equal(200);
+      expect(performance.now() - started, 'the call does not wait for the slow sink').to.be.below(1_000);
+      await waitFor(() => audit.events.some((event) => event.event_type === 'tool_call'), 'the healthy sink to get the event');
+      const health = await httpJson(`${gateway.url}/health`);
+      expect(health.body.audit_sink_failures['broken-sink'].count).to.be.at.least(1);
+      expect(health.body.audit_sink_failures).to.not.have.property('slow-sink');
+      expect(JSON.stringify(health.body)).to.not.include('disk full');
+      await gateway.gateway.flushAudit();
+      expect(slowReceived).to.be.at.least(1);
+    } finally {
+      await gateway.stop();
+      await backend.stop();
+    }
+  });
+});
