@@ -1,6 +1,5 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   type ClientCapabilities,
   CreateMessageRequestSchema,
@@ -10,6 +9,7 @@ import {
   type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { SessionRelay } from '../backends/backend-registry.js';
+import type { StreamableHttpTransport } from './streamable-http-transport.js';
 
 /**
  * One MCP client session on `/mcp` or `/servers/<name>/mcp`: the SDK server and transport that speak to the
@@ -23,7 +23,7 @@ export class ClientSession {
 
   constructor(
     readonly server: Server,
-    readonly transport: StreamableHTTPServerTransport,
+    readonly transport: StreamableHttpTransport,
     /** The `sub` that opened the session; no one else may use it. */
     readonly ownerSub: string,
     /** The backend of a transparent endpoint; undefined on the aggregated `/mcp`. */

@@ -29,13 +29,13 @@ export function mcpRouter(deps: McpEndpointDeps): Router {
       // Only after authentication (and authorization), so an anonymous caller cannot probe which servers exist.
       if (scope !== undefined && !deps.hasServer(scope)) throw new NotFoundError(`unknown server "${scope}"`);
       const session = await sessionFor(deps, req, attachment, scope);
-      (req as Request & { auth?: AuthInfo }).auth = {
+      const auth: AuthInfo = {
         token: '',
         clientId: attachment.principal.sub,
         scopes: attachment.principal.scopes,
         extra: attachment as unknown as Record<string, unknown>,
       };
-      await session.transport.handleRequest(req, res, req.body);
+      await session.transport.handleRequest(req, res, req.body, auth);
     } catch (error) {
       if (!res.headersSent) deps.sendError(res, error);
     }

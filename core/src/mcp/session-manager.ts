@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
 import type { AuditBus } from '../audit/audit-bus.js';
 import type { BackendRegistry } from '../backends/backend-registry.js';
@@ -11,6 +10,7 @@ import type { Principal } from '../principal.js';
 import type { RequestInfo } from '../request-info.js';
 import { ClientSession } from './client-session.js';
 import { AGGREGATE_CAPABILITIES, createSessionServer, installHandlers } from './session-server.js';
+import { StreamableHttpTransport } from './streamable-http-transport.js';
 
 export interface SessionManagerDeps {
   pipeline: CallPipeline;
@@ -60,7 +60,7 @@ export class SessionManager {
     const server = createSessionServer(identity);
     // eslint-disable-next-line prefer-const -- the transport's callback needs the session created after it
     let session: ClientSession | undefined;
-    const transport = new StreamableHTTPServerTransport({
+    const transport = new StreamableHttpTransport({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, session!);
@@ -73,7 +73,7 @@ export class SessionManager {
         });
       },
       onsessionclosed: (id) => void this.close(id),
-      ...(this.deps.allowedOrigins.length ? { allowedOrigins: this.deps.allowedOrigins, enableDnsRebindingProtection: true } : {}),
+      ...(this.deps.allowedOrigins.length ? { allowedOrigins: this.deps.allowedOrigins } : {}),
     });
     session = new ClientSession(server, transport, principal.sub, scope);
     installHandlers(server, identity, session, this.deps.pipeline, this.deps.registry);
