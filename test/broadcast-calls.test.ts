@@ -8,6 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import broadcast from '@secure-mcp-gateway/plugin-broadcast';
 import { auditCollector, type AuditCollector } from './support/audit-collector.js';
 import { everythingStdio } from './support/backends.js';
+import { runCli } from './support/cli.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
 import { startLogsBackend, type LogsBackend, type LogsCall } from './support/logs-server.js';
@@ -171,6 +172,14 @@ describe('broadcast: calls, results and failures', function () {
         expect(response.status, JSON.stringify(body)).to.equal(status);
         expect(response.body.message).to.include(message);
       }
+    });
+
+    it('serves `mcp-gateway broadcast`: each server\'s answer and failure, exit code 1 when any failed', async function () {
+      const run = await runCli(['broadcast', 'search_logs', '--param', 'query=cli', '--tags', 'elk-cluster'], { env: { MCP_GATEWAY_URL: gateway.url } });
+      expect(run.code, run.stderr).to.equal(1);
+      expect(run.stdout).to.include('BROADCAST RESULTS: search_logs').and.include('Successful: 2').and.include('[logs-a]');
+      expect(run.stdout).to.match(/\[logs-broken\] FAILED: .*index unavailable/);
+      expect(run.stderr).to.include('1 of 3 servers failed');
     });
 
     it('GET /tools lists the aggregated catalog, broadcast tools included', async function () {
