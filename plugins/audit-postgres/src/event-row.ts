@@ -36,6 +36,11 @@ function text(value: string | undefined): string | null {
   return value === undefined ? null : clean(value);
 }
 
+/** A plugin's event is typed, not checked: a value PostgreSQL would refuse must not block the events after it. */
+function finite(value: number | undefined, integer = false): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && (!integer || Number.isInteger(value)) ? value : null;
+}
+
 function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value, (_key, item: unknown) => (typeof item === 'string' ? clean(item) : item));
 }
@@ -63,8 +68,8 @@ export function toRow(event: AuditEvent): EventRow {
     prompt: text(event.prompt),
     arguments: json(event.arguments),
     error: text(event.error),
-    duration_ms: event.duration_ms ?? null,
-    result_size: event.result_size ?? null,
+    duration_ms: finite(event.duration_ms),
+    result_size: finite(event.result_size, true),
     details: json(event.details),
   };
 }

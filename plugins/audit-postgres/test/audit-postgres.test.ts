@@ -82,6 +82,15 @@ describe('audit-postgres plugin', function () {
     await gateway.stop();
   });
 
+  it('writes an event with values PostgreSQL would refuse, so it cannot block the events after it', async function () {
+    const { emitter } = await start({ connectionString: db.url, table: 'odd' });
+    emitter.emit(sampleToolCall(1, { duration_ms: 'slow' as unknown as number, result_size: 1.5, timestamp: 'not a date' }));
+    emitter.emit(sampleToolCall(2));
+    await waitFor(async () => (await count('odd')) === 2, 'both rows');
+    const rows = await db.query<{ request_id: string; duration_ms: number | null; result_size: string | null }>(`select request_id, duration_ms, result_size from odd order by seq`);
+    expect(rows).to.deep.equal([{ request_id: 'req-1', duration_ms: null, result_size: null }, { request_id: 'req-2', duration_ms: 1.5, result_size: '42' }]);
+  });
+
   it('answers queries by user, server, tool, outcome, type and time, in pages, and GET /audit to admins only', async function () {
     const { gateway, emitter, probe } = await start({ connectionString: db.url, table: 'queried' });
     for (let i = 0; i < 30; i++) {
