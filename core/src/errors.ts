@@ -135,12 +135,17 @@ export class ConfigError extends GatewayError {
   }
 }
 
-/** A plugin failed; the message names it. */
+/** A plugin failed; the message names it and says why (for operators: logs, audit, start-up errors). */
 export class PluginError extends GatewayError {
   override readonly code = 'plugin_error';
   override readonly status = 500;
-  constructor(readonly plugin: string, phase: string, cause: unknown) {
+  constructor(readonly plugin: string, readonly phase: string, cause: unknown) {
     super(`plugin "${plugin}" failed in ${phase}: ${describeError(cause)}`, { cause });
+  }
+
+  /** What a caller is told: which plugin failed, never its internals (a thrown error may hold hosts or credentials). */
+  get publicMessage(): string {
+    return this.plugin === 'core' ? 'internal error' : `plugin "${this.plugin}" failed in ${this.phase}`;
   }
 }
 

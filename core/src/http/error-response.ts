@@ -30,7 +30,7 @@ export function setAuthChallenge(res: Response, error: GatewayError, challenge?:
 export function sendRestError(res: Response, caught: unknown, challenge?: AuthChallenge): void {
   const error = asPublicError(caught);
   setAuthChallenge(res, error, challenge);
-  const message = error instanceof PluginError && error.plugin === 'core' ? 'internal error' : error.message;
+  const message = error instanceof PluginError ? error.publicMessage : error.message;
   res.status(error.status).json({ error: error.code, message, ...(error.details ? { details: error.details } : {}) });
 }
 

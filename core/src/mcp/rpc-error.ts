@@ -14,8 +14,8 @@ export class RpcError extends Error {
 export function toRpcError(error: unknown): Error {
   if (error instanceof McpError || error instanceof RpcError) return error;
   if (isGatewayError(error)) {
-    const internal = error instanceof PluginError && error.plugin === 'core';
-    return new RpcError(error.rpcCode, internal ? 'internal error' : error.message, { error: error.code, status: error.status, ...error.details });
+    const message = error instanceof PluginError ? error.publicMessage : error.message;
+    return new RpcError(error.rpcCode, message, { error: error.code, status: error.status, ...error.details });
   }
   return new RpcError(-32603, 'internal error');
 }
