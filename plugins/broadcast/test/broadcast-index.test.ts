@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import type { BackendSnapshot, CatalogTool } from '@secure-mcp-gateway/core';
 import { BroadcastIndex, normaliseTag, reconcileInputSchemas, tagBroadcastName } from '@secure-mcp-gateway/plugin-broadcast';
 
-const DEFAULTS = { minServers: 2, excludeTools: [], excludeTags: [], concurrency: 16, deadlineSeconds: 60 };
+const DEFAULTS = { minServers: 2, excludeTools: [] as string[], excludeTags: [] as string[], concurrency: 16, deadlineSeconds: 60 };
+type InputSchema = Parameters<typeof reconcileInputSchemas>[0][number]['schema'];
 
 function backend(name: string, tags: string[], tools: string[], status: BackendSnapshot['status'] = 'up'): BackendSnapshot {
   return { name, enabled: status !== 'disabled', status, tags, timeoutMs: 60_000, tools: tools.map((tool) => ({ name: tool, inputSchema: { type: 'object' } })) };
@@ -58,15 +59,15 @@ describe('broadcast index', function () {
 });
 
 describe('broadcast input schema', function () {
-  const query = { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] } as const;
+  const query: InputSchema = { type: 'object', properties: { query: { type: 'string' } }, required: ['query'] };
 
   it('keeps the schema when the servers agree (key order aside)', function () {
-    const reordered = { required: ['query'], properties: { query: { type: 'string' } }, type: 'object' } as const;
+    const reordered: InputSchema = { required: ['query'], properties: { query: { type: 'string' } }, type: 'object' };
     expect(reconcileInputSchemas([{ server: 'a', schema: query }, { server: 'b', schema: reordered }])).to.deep.equal({ schema: query });
   });
 
   it('takes the union when they differ, and says so', function () {
-    const other = { type: 'object', properties: { query: { type: 'string', maxLength: 50 }, since: { type: 'string' } }, required: ['since'] } as const;
+    const other: InputSchema = { type: 'object', properties: { query: { type: 'string', maxLength: 50 }, since: { type: 'string' } }, required: ['since'] };
     const { schema, note } = reconcileInputSchemas([{ server: 'a', schema: query }, { server: 'b', schema: other }]);
     expect(schema).to.deep.equal({
       type: 'object',
