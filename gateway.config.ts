@@ -10,8 +10,11 @@ import auditFile from '@secure-mcp-gateway/plugin-audit-file';
 import auditOtel from '@secure-mcp-gateway/plugin-audit-otel';
 import auditPostgres from '@secure-mcp-gateway/plugin-audit-postgres';
 import broadcast from '@secure-mcp-gateway/plugin-broadcast';
+import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
+import fileCredentials from '@secure-mcp-gateway/plugin-file-credentials';
 import keycloakJwt from '@secure-mcp-gateway/plugin-keycloak-jwt';
 import rbac, { type RbacOptions } from '@secure-mcp-gateway/plugin-rbac';
+import vaultCredentials from '@secure-mcp-gateway/plugin-vault-credentials';
 
 const env = readEnvConfig();
 
@@ -19,6 +22,10 @@ const plugins: GatewayPlugin<any>[] = [
   ...(env.jwt ? [keycloakJwt(env.jwt)] : []),
   ...(env.apiKeys ? [apiKey({ keys: env.apiKeys as ApiKeyOptions['keys'] })] : []),
   ...(env.rbac ? [rbac(env.rbac as RbacOptions)] : []),
+  // Backend secrets: env:// and file:// always (they read only what the servers file names), vault:// with VAULT_ADDR.
+  envCredentials(),
+  fileCredentials(),
+  ...(env.vault ? [vaultCredentials(env.vault)] : []),
   ...(env.broadcast ? [broadcast()] : []),
   ...(env.auditFile || env.auditToStdout ? [auditFile({ ...(env.auditFile ? { file: env.auditFile } : {}), stdout: env.auditToStdout })] : []),
   ...(env.databaseUrl ? [auditPostgres({ connectionString: env.databaseUrl, ...(env.auditSpoolFile ? { spoolFile: env.auditSpoolFile } : {}) })] : []),

@@ -44,7 +44,7 @@ describe('credentials: oauth2 client credentials', function () {
         },
       },
     );
-    const oauth = { method: 'oauth2', token_url: tokens.url, credential_ref: 'env://CRED_TEST_CRM_CLIENT_SECRET', scopes: ['crm:read', 'crm:write'], audience: 'crm-api' } as const;
+    const oauth = { method: 'oauth2' as const, token_url: tokens.url, credential_ref: 'env://CRED_TEST_CRM_CLIENT_SECRET', scopes: ['crm:read', 'crm:write'], audience: 'crm-api' };
     gateway = await startGateway({
       servers: {
         crm: { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'gateway-crm' } },

@@ -40,7 +40,13 @@ export interface EnvConfig {
   /** Where the PostgreSQL sink keeps events while the database is unreachable (AUDIT_SPOOL_FILE). */
   auditSpoolFile?: string;
   otel?: { endpoint: string; serviceName: string; headers: Record<string, string> };
-  vault?: { address: string; token?: string; namespace?: string };
+  /** vault-credentials settings (VAULT_ADDR with VAULT_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID for AppRole). */
+  vault?: {
+    address: string;
+    namespace?: string;
+    auth: { method: 'token'; token: string } | { method: 'approle'; roleId: string; secretId: string };
+    cacheTtlSeconds?: number;
+  };
   broadcast: boolean;
   /** The web UI under /ui (ADMIN_UI_ENABLED). */
   adminUi: boolean;
@@ -55,7 +61,6 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
   const read = reader(env);
   const jwt = jwtSettings(env, read);
   const otelEndpoint = read.url('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const vaultAddress = read.url('VAULT_ADDR');
   const apiKeysFile = read.text('API_KEYS_FILE');
   const rbacFile = read.text('RBAC_RULES_FILE');
   return {
@@ -76,7 +81,7 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     ...optional('databaseUrl', read.url('DATABASE_URL', /^postgres(ql)?:\/\//)),
     ...optional('auditSpoolFile', read.text('AUDIT_SPOOL_FILE')),
     ...optional('otel', otelEndpoint && { endpoint: otelEndpoint, serviceName: read.text('OTEL_SERVICE_NAME') ?? 'secure-mcp-gateway', headers: otelHeaders(read.text('OTEL_EXPORTER_OTLP_HEADERS')) }),
-    ...optional('vault', vaultAddress && { address: vaultAddress, ...optional('token', read.text('VAULT_TOKEN')), ...optional('namespace', read.text('VAULT_NAMESPACE')) }),
+    ...optional('vault', vaultSettings(read)),
     broadcast: read.bool('BROADCAST_ENABLED') ?? true,
     adminUi: read.bool('ADMIN_UI_ENABLED') ?? false,
   };
@@ -102,6 +107,30 @@ function jwtSettings(env: Env, read: ReturnType<typeof reader>): EnvConfig['jwt'
     audience: read.text('JWT_AUDIENCE') ?? 'mcp-gateway',
     algorithms,
     requiredScopes: read.list('JWT_REQUIRED_SCOPES') ?? [],
+  };
+}
+
+function vaultSettings(read: ReturnType<typeof reader>): EnvConfig['vault'] {
+  const address = read.url('VAULT_ADDR');
+  const token = read.text('VAULT_TOKEN');
+  const roleId = read.text('VAULT_ROLE_ID');
+  const secretId = read.text('VAULT_SECRET_ID');
+  if (!address) {
+    const stray = token ? 'VAULT_TOKEN' : roleId ? 'VAULT_ROLE_ID' : secretId ? 'VAULT_SECRET_ID' : undefined;
+    if (stray) throw new ConfigError('is set but VAULT_ADDR is not; set VAULT_ADDR to use Vault', stray);
+    return undefined;
+  }
+  if (token && (roleId || secretId)) throw new ConfigError('set either VAULT_TOKEN or VAULT_ROLE_ID with VAULT_SECRET_ID (AppRole), not both', 'VAULT_TOKEN');
+  if (!token && !roleId && !secretId) throw new ConfigError('VAULT_ADDR needs VAULT_TOKEN, or VAULT_ROLE_ID with VAULT_SECRET_ID (AppRole)', 'VAULT_TOKEN');
+  if (!token && !roleId) throw new ConfigError('AppRole login needs VAULT_ROLE_ID as well as VAULT_SECRET_ID', 'VAULT_ROLE_ID');
+  if (!token && !secretId) throw new ConfigError('AppRole login needs VAULT_SECRET_ID as well as VAULT_ROLE_ID', 'VAULT_SECRET_ID');
+  const cacheTtl = read.text('VAULT_CACHE_TTL');
+  if (cacheTtl !== undefined && !/^[1-9]\d*$/.test(cacheTtl)) throw new ConfigError(`must be a whole number of seconds, not "${cacheTtl}"`, 'VAULT_CACHE_TTL');
+  return {
+    address,
+    ...optional('namespace', read.text('VAULT_NAMESPACE')),
+    auth: token ? { method: 'token', token } : { method: 'approle', roleId: roleId!, secretId: secretId! },
+    ...optional('cacheTtlSeconds', cacheTtl === undefined ? undefined : Number(cacheTtl)),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ServerConfig } from '../backends/server-config.js';
+import type { BackendAuthConfig, ServerConfig } from '../backends/server-config.js';
 import type { GatewayPlugin } from '../plugin.js';
 
 /** A plugin named by package, for `.json`/`.yaml` configs: its default export is the factory. */
@@ -9,7 +9,10 @@ export interface PluginReference {
 }
 
 /** Server entries as written: every field but `type` has a default (and `type` defaults from `url`/`command`). */
-export type ServerConfigInput = Partial<ServerConfig>;
+/** A server entry as written: every field with a default may be left out, in the `auth` block too. */
+export type ServerConfigInput = Partial<Omit<ServerConfig, 'auth'>> & {
+  auth?: (Partial<BackendAuthConfig> & Pick<BackendAuthConfig, 'method'>) | null;
+};
 
 export interface GatewayConfigInput {
   server?: {
