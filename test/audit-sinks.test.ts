@@ -53,13 +53,14 @@ describe('audit sinks fed by real calls', function () {
     const spans = new InMemorySpanExporter();
     trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
     const userKey = generateApiKey();
+    const adminKey = generateApiKey();
     const wrongKey = generateApiKey();
     const collected = auditCollector();
     const file = join(dir, 'audit.jsonl');
     const gateway = await startGateway({
       servers: { echo: { type: 'http', url: backend.url, auth: { ...TEST_CREDENTIAL_AUTH } } },
       plugins: [
-        apiKey({ keys: [{ id: 'alice', hash: hashApiKey(userKey), roles: ['mcp-user'] }] }),
+        apiKey({ keys: [{ id: 'alice', hash: hashApiKey(userKey), roles: ['mcp-user'] }, { id: 'root', hash: hashApiKey(adminKey), roles: ['mcp-admin'] }] }),
         testCredentials(),
         auditFile({ file }),
         auditPostgres({ connectionString: db.url, table: 'no_secrets', spoolFile: join(dir, 'spool.jsonl') }),
@@ -74,14 +75,21 @@ describe('audit sinks fed by real calls', function () {
       expect(invoked.status).to.equal(200);
       const client = await connectClient(gateway.mcpUrl, { token: userKey });
       await client.callTool({ name: 'echo__echo', arguments: secretArguments });
+      await client.listTools();
+      await client.listResources();
       await client.close();
+      expect((await httpJson(`${gateway.url}/config`, { headers: { 'x-api-key': userKey } })).status).to.equal(403);
       expect((await httpJson(`${gateway.url}/mcp/read-resource?mcp_server=echo&uri=docs://leak`, { headers: { 'x-api-key': userKey } })).status).to.be.at.least(400);
       expect((await httpJson(`${gateway.url}/mcp/list-tools?mcp_server=echo`, { headers: { 'x-api-key': wrongKey } })).status).to.equal(401);
 
       await gateway.gateway.flushAudit();
       const total = collected.events.length;
-      expect(collected.events.map((event) => event.event_type)).to.include.members(['tool_call', 'resource_read', 'auth_failure', 'session_start']);
+      expect(collected.events.map((event) => event.event_type)).to.include.members(['tool_call', 'tools_list', 'resources_list', 'resource_read', 'auth_failure', 'access_denied', 'session_start', 'server_status']);
       await waitFor(async () => (await count('no_secrets')) === total, `${total} rows in PostgreSQL`, 10_000);
+      const stored = await httpJson(`${gateway.url}/audit?limit=1000`, { headers: { 'x-api-key': adminKey } });
+      expect(stored.status).to.equal(200);
+      const byId = (events: Array<{ id: string }>) => [...events].sort((a, b) => a.id.localeCompare(b.id));
+      expect(byId(stored.body.events), 'every event read back from PostgreSQL as it was emitted').to.deep.equal(byId(JSON.parse(JSON.stringify(collected.events.slice(0, total)))));
       await gateway.stop();
       stopped = true;
 
