@@ -23,7 +23,7 @@ export async function runBroadcast(plan: RoutePlan, context: FanOutContext, limi
   // Every backend call in flight listens on this one signal; that many listeners is the design, not a leak.
   setMaxListeners(Math.min(limits.concurrency, plan.targets.length) + 10, controller.signal);
   let stopped: Stop | undefined;
-  // An AbortError, so the connection reports "cancelled" instead of taking the server for unreachable.
+  // The reason reaches each backend in its notifications/cancelled.
   const stop = (why: Stop) => {
     stopped ??= why;
     controller.abort(new DOMException(`broadcast ${why}`, 'AbortError'));
