@@ -76,6 +76,30 @@ describe('audit-file plugin', function () {
     }
   });
 
+  it('copies each line to standard output when AUDIT_TO_STDOUT is "true"', async function () {
+    process.env['AUDIT_TO_STDOUT'] = 'true';
+    const written: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    try {
+      const emitter = auditEmitter();
+      const gateway = await startGateway({ servers: {}, plugins: [emitter.plugin, auditFile({ file: join(dir, 'audit.jsonl') })] });
+      // Captured, not printed, while the event is written.
+      process.stdout.write = ((chunk: string | Uint8Array) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+      const event = sampleToolCall(1);
+      emitter.emit(event);
+      await gateway.gateway.flushAudit();
+      await gateway.stop();
+      process.stdout.write = write;
+      const lines = written.join('').split('\n').filter((line) => line.includes(event.id));
+      expect(lines).to.have.length(1);
+      expect(JSON.parse(lines[0]!)).to.deep.include({ id: event.id, request_id: 'req-1' });
+      expect((await readFile(join(dir, 'audit.jsonl'), 'utf8')).trim().split('\n')).to.have.length(1);
+    } finally {
+      process.stdout.write = write;
+      delete process.env['AUDIT_TO_STDOUT'];
+    }
+  });
+
   it('refuses bad options at start-up, naming the field', async function () {
     const error = await startGateway({ servers: {}, plugins: [auditFile({ rotation: { maxSize: 'huge' } })] }).then(() => undefined, (e: Error) => e);
     expect(error?.message).to.match(/rotation\/maxSize|rotation\.maxSize/);
