@@ -38,7 +38,6 @@ describe('credentials: files, rotation and start-up errors', function () {
   after(async function () {
     await backend?.stop();
     await rm(dir, { recursive: true, force: true });
-    leaks.stop();
   });
 
   const bearerFrom = (credential_ref: string): GatewayConfigInput['servers'] => ({

@@ -120,7 +120,6 @@ describe('credentials: injection into backends', function () {
     await gateway?.stop();
     await backend?.stop();
     await tokens?.stop();
-    leaks.stop();
     for (const combination of combinations) delete process.env[combination.variable];
     delete process.env['CRED_TEST_STDIO'];
   });

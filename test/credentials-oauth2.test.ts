@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { z } from 'zod';
-import { startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
+import { everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
 import { watchForSecretLeaks } from './support/secret-leak-watch.js';
@@ -33,7 +33,7 @@ describe('credentials: oauth2 client credentials', function () {
 
   before(async function () {
     process.env['CRED_TEST_CRM_CLIENT_SECRET'] = clientSecret;
-    tokens = await startTokenEndpoint({ 'gateway-crm': clientSecret }, TOKEN_LIFETIME_SECONDS);
+    tokens = await startTokenEndpoint({ 'gateway-crm': clientSecret, 'gateway-crm-stdio': clientSecret }, TOKEN_LIFETIME_SECONDS);
     backend = await startHttpBackend(
       (server) => server.registerTool('echo', { inputSchema: { message: z.string() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] })),
       {
@@ -49,6 +49,7 @@ describe('credentials: oauth2 client credentials', function () {
       servers: {
         crm: { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'gateway-crm' } },
         'crm-wrong-client': { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'nobody' } },
+        'crm-stdio': everythingStdio({ auth: { ...oauth, client_id: 'gateway-crm-stdio', location: 'env', name: 'CRM_TOKEN', format: 'raw' } }),
       },
       plugins: [envCredentials(), leaks.audit.plugin],
       logging: { level: 'debug' },
@@ -61,7 +62,6 @@ describe('credentials: oauth2 client credentials', function () {
     await gateway?.stop();
     await backend?.stop();
     await tokens?.stop();
-    leaks.stop();
     delete process.env['CRED_TEST_CRM_CLIENT_SECRET'];
   });
 
@@ -114,10 +114,22 @@ describe('credentials: oauth2 client credentials', function () {
     expect(invoke.body.message).to.include('crm-wrong-client');
   });
 
+  it('restarts a stdio server with a new token in its environment before the old one expires', async function () {
+    const tokenInEnv = async () => {
+      const result = await client.callTool({ name: 'crm-stdio__get-env', arguments: {} });
+      return (JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as Record<string, string>)['CRM_TOKEN'];
+    };
+    const first = await tokenInEnv();
+    expect(first).to.equal(tokens.issued.get('gateway-crm-stdio')!.at(-1));
+    await waitFor(async () => (tokens.issued.get('gateway-crm-stdio')?.length ?? 0) > tokens.issued.get('gateway-crm-stdio')!.indexOf(first!) + 1, 'a renewed token', 5_000);
+    await waitFor(async () => (await tokenInEnv().catch(() => first)) !== first, 'the stdio server to run with the renewed token', 5_000);
+    expect(tokens.isValid(await tokenInEnv())).to.equal(true);
+  });
+
   describe('afterwards', function () {
     it('wrote no client secret or access token to any log line, audit event, response or error', async function () {
       await gateway.gateway.flushAudit();
-      for (const token of tokens.issued.get('gateway-crm') ?? []) leaks.secret(token);
+      for (const token of [...tokens.issued.values()].flat()) leaks.secret(token);
       expect(leaks.counts().auditEvents).to.be.greaterThan(5);
       expect(leaks.leaksOf()).to.deep.equal([]);
     });

@@ -12,7 +12,7 @@ export interface SecretLeakWatch {
   secret<T extends string>(value: T): T;
   /** Adds text that reached a caller (a response body, an error message). */
   record(text: unknown): void;
-  /** Stops capturing stderr. */
+  /** Stops capturing stderr (done anyway after the last test of the describe). */
   stop(): void;
   /** The secrets found, each with where it was found; empty when nothing leaked. */
   leaksOf(): string[];
@@ -20,17 +20,26 @@ export interface SecretLeakWatch {
   counts(): { logLines: number; auditEvents: number; recorded: number };
 }
 
+/** Call inside a `describe`: capturing starts before its first test and stops after its last. */
 export function watchForSecretLeaks(): SecretLeakWatch {
   const secrets = new Set<string>();
   const logLines: string[] = [];
   const recorded: string[] = [];
   const audit = auditCollector('leak-watch-audit');
-  const originalWrite = process.stderr.write.bind(process.stderr);
   const echo = Boolean(process.env['LOG_LEVEL']);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    logLines.push(...String(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()).split('\n').filter(Boolean));
-    return echo ? (originalWrite as (...args: unknown[]) => boolean)(chunk, ...rest) : true;
-  }) as typeof process.stderr.write;
+  let originalWrite: typeof process.stderr.write | undefined;
+  const stop = () => {
+    if (originalWrite) process.stderr.write = originalWrite;
+    originalWrite = undefined;
+  };
+  before(function () {
+    const write = (originalWrite = process.stderr.write);
+    process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+      logLines.push(...String(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()).split('\n').filter(Boolean));
+      return echo ? (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest) : true;
+    }) as typeof process.stderr.write;
+  });
+  after(stop);
   return {
     audit,
     secret(value) {
@@ -40,9 +49,7 @@ export function watchForSecretLeaks(): SecretLeakWatch {
     record(text) {
       recorded.push(typeof text === 'string' ? text : JSON.stringify(text));
     },
-    stop() {
-      process.stderr.write = originalWrite;
-    },
+    stop,
     leaksOf() {
       const places: Array<[string, string[]]> = [
         ['log', logLines],
