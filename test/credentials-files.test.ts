@@ -154,6 +154,17 @@ describe('credentials: files, rotation and start-up errors', function () {
     });
   });
 
+  describe('the leak watch itself', function () {
+    const probe = watchForSecretLeaks();
+    const planted = probe.secret(`planted-${randomBytes(8).toString('hex')}`);
+
+    it('finds a secret in a log line, and its base64 form in a response', function () {
+      process.stderr.write(`a log line carrying ${planted}\n`);
+      probe.record({ header: `Basic ${Buffer.from(planted).toString('base64')}` });
+      expect(probe.leaksOf()).to.deep.equal(['a test secret appears in a log line', 'a test secret appears in a response or error line']);
+    });
+  });
+
   describe('afterwards', function () {
     it('wrote no test secret to any log line, audit event or error', function () {
       expect(leaks.counts().logLines).to.be.greaterThan(10);
