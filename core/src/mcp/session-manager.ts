@@ -76,7 +76,7 @@ export class SessionManager {
       ...(this.deps.allowedOrigins.length ? { allowedOrigins: this.deps.allowedOrigins } : {}),
     });
     session = new ClientSession(server, transport, principal.sub, scope);
-    installHandlers(server, identity, session, this.deps.pipeline, this.deps.registry);
+    installHandlers(server, identity, session, this.deps.pipeline, this.deps.registry, this.deps.logger);
     server.onerror = (error) => this.deps.logger.debug(`session error: ${describeError(error)}`);
     await server.connect(transport);
     return session;

@@ -21,6 +21,8 @@ import {
   RootsListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { BackendRegistry } from '../backends/backend-registry.js';
+import { isGatewayError, PluginError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 import type { CallContext, CallPipeline } from '../pipeline/call-pipeline.js';
 import type { Principal } from '../principal.js';
 import type { RequestInfo } from '../request-info.js';
@@ -58,7 +60,7 @@ export function createSessionServer(options: SessionServerOptions): Server {
 }
 
 /** Installs the handlers once the session object exists (they need it for relays and scope). */
-export function installHandlers(server: Server, options: SessionServerOptions, session: ClientSession, pipeline: CallPipeline, registry: BackendRegistry): void {
+export function installHandlers(server: Server, options: SessionServerOptions, session: ClientSession, pipeline: CallPipeline, registry: BackendRegistry, logger: Logger): void {
   const context = (extra: Extra): CallContext => {
     const attachment = extra.authInfo?.extra as RequestAttachment | undefined;
     if (!attachment) throw new Error('request reached the MCP server without authentication');
@@ -77,6 +79,8 @@ export function installHandlers(server: Server, options: SessionServerOptions, s
   };
   const handle = <T>(extra: Extra, work: (ctx: CallContext) => Promise<T>): Promise<T> =>
     session.track(extra.requestId, () => work(context(extra))).catch((error: unknown) => {
+      // The caller is told little about a failing plugin or an internal fault; the operator gets the whole story.
+      if (!isGatewayError(error) || error instanceof PluginError) logger.error(`MCP request failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       throw toRpcError(error);
     });
 
