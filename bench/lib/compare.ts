@@ -27,6 +27,8 @@ export interface SideResult {
   elapsedMs: number;
   callsPerSecond: number;
   latency: LatencyStats;
+  /** How busy the bench process (the SDK client) was meanwhile, in cores: near 1 means the client, not the target, set the pace. */
+  clientCores: number;
 }
 
 export interface SubjectResult {
@@ -93,11 +95,12 @@ async function takeTurns(targets: Target[], concurrency: number, bounds: LoopBou
 }
 
 function merge(rounds: LoopResult[]): SideResult {
-  const total: LoopResult = { calls: 0, errors: 0, elapsedMs: 0, samples: [] };
+  const total: LoopResult = { calls: 0, errors: 0, elapsedMs: 0, samples: [], clientCpuMs: 0 };
   for (const round of rounds) {
     total.calls += round.calls;
     total.errors += round.errors;
     total.elapsedMs += round.elapsedMs;
+    total.clientCpuMs += round.clientCpuMs;
     total.samples.push(...round.samples);
     total.firstError ??= round.firstError;
   }
@@ -108,5 +111,6 @@ function merge(rounds: LoopResult[]): SideResult {
     elapsedMs: total.elapsedMs,
     callsPerSecond: callsPerSecond(total),
     latency: latencyStats(total.samples),
+    clientCores: total.elapsedMs > 0 ? total.clientCpuMs / total.elapsedMs : 0,
   };
 }

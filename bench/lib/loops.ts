@@ -20,11 +20,14 @@ export interface LoopResult {
   elapsedMs: number;
   /** Latency of every successful call, in milliseconds. */
   samples: number[];
+  /** CPU time (user + system) the bench process itself spent meanwhile: the client's share of the cost. */
+  clientCpuMs: number;
 }
 
 /** Runs `call` with `concurrency` callers in flight until either bound is reached; each caller awaits its previous call. */
 export async function runLoop(call: Call, concurrency: number, bounds: LoopBounds): Promise<LoopResult> {
-  const result: LoopResult = { calls: 0, errors: 0, elapsedMs: 0, samples: [] };
+  const result: LoopResult = { calls: 0, errors: 0, elapsedMs: 0, samples: [], clientCpuMs: 0 };
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const deadline = started + bounds.maxMs;
   let issued = 0;
@@ -44,6 +47,8 @@ export async function runLoop(call: Call, concurrency: number, bounds: LoopBound
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   result.elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  result.clientCpuMs = (cpu.user + cpu.system) / 1000;
   return result;
 }
 

@@ -20,7 +20,7 @@ export function throughputTable(title: string, comparison: Comparison): Table {
   const { baseline, subjects } = comparison;
   return {
     title,
-    columns: ['concurrency', baseline.label, ...subjects.flatMap((s) => [s.label, 'ratio']), 'p50 latency each', 'errors'],
+    columns: ['concurrency', baseline.label, ...subjects.flatMap((s) => [s.label, 'ratio']), 'p50 latency each', 'client CPU each', 'errors'],
     rows: baseline.throughput.map(({ concurrency, result }, i) => {
       const own = subjects.map((s) => s.throughput[i]!);
       return [
@@ -28,10 +28,14 @@ export function throughputTable(title: string, comparison: Comparison): Table {
         rate(result.callsPerSecond),
         ...own.flatMap((t) => [rate(t.result.callsPerSecond), percent(t.ratio)]),
         [result, ...own.map((t) => t.result)].map((r) => r.latency.p50.toFixed(2)).join(' / ') + ' ms',
+        [result, ...own.map((t) => t.result)].map((r) => percent(r.clientCores)).join(' / '),
         [result, ...own.map((t) => t.result)].map((r) => r.errors).join('/'),
       ];
     }),
-    notes: [`ratio = the target's calls/s ÷ ${baseline.label}'s`],
+    notes: [
+      `ratio = the target's calls/s ÷ ${baseline.label}'s`,
+      'client CPU = how busy the bench process (the SDK client) was, in % of one core; near 100 % the client set the pace',
+    ],
   };
 }
 
