@@ -38,6 +38,7 @@ describe('credentials: files, rotation and start-up errors', function () {
   after(async function () {
     await backend?.stop();
     await rm(dir, { recursive: true, force: true });
+    leaks.stop();
   });
 
   const bearerFrom = (credential_ref: string): GatewayConfigInput['servers'] => ({
@@ -157,6 +158,7 @@ describe('credentials: files, rotation and start-up errors', function () {
   describe('the leak watch itself', function () {
     const probe = watchForSecretLeaks();
     const planted = probe.secret(`planted-${randomBytes(8).toString('hex')}`);
+    after(() => probe.stop());
 
     it('finds a secret in a log line, and its base64 form in a response', function () {
       process.stderr.write(`a log line carrying ${planted}\n`);

@@ -95,7 +95,8 @@ describe('credentials: injection into backends', function () {
     process.env['CRED_TEST_STDIO'] = stdioSecret;
     tokens = await startTokenEndpoint(Object.fromEntries(combinations.filter((c) => c.method === 'oauth2').map((c) => [`client-${c.server}`, c.secret])), 3600);
     backend = await startHttpBackend((server) => {
-      server.registerTool('echo', { inputSchema: { message: z.string() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
+      // Declares the argument the body-location servers receive, as a backend that takes its key as an argument does.
+      server.registerTool('echo', { inputSchema: { message: z.string(), access_token: z.string().optional() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
     });
     const servers: Record<string, ServerConfigInput> = Object.fromEntries(
       combinations.map((combination) => [combination.server, { type: 'http', url: `http://127.0.0.1:${backend.port}/c/${combination.server}`, auth: authBlock(combination, tokens.url) }]),
@@ -120,6 +121,7 @@ describe('credentials: injection into backends', function () {
     await gateway?.stop();
     await backend?.stop();
     await tokens?.stop();
+    leaks.stop();
     for (const combination of combinations) delete process.env[combination.variable];
     delete process.env['CRED_TEST_STDIO'];
   });
@@ -149,6 +151,15 @@ describe('credentials: injection into backends', function () {
       }
     });
   }
+
+  it('takes a body credential out of the tool schemas clients see, and leaves other tools as the backend declared them', async function () {
+    const tools = (await client.listTools()).tools;
+    const schemaOf = (name: string) => tools.find((tool) => tool.name === name)!.inputSchema;
+    expect(Object.keys(schemaOf('bearer-body-raw__echo').properties ?? {})).to.deep.equal(['message']);
+    expect(schemaOf('bearer-body-raw__echo').required).to.deep.equal(['message']);
+    expect(Object.keys(schemaOf('bearer-header-raw__echo').properties ?? {})).to.deep.equal(['message', 'access_token']);
+    expect(schemaOf('bearer-header-raw__echo').required).to.deep.equal(['message']);
+  });
 
   it('basic sends base64 of user:password, and oauth2 sends the token it obtained with the client secret, never the secret', function () {
     const basic = combinations.find((c) => c.server === 'basic-header-prefix')!;

@@ -62,6 +62,7 @@ describe('credentials: oauth2 client credentials', function () {
     await gateway?.stop();
     await backend?.stop();
     await tokens?.stop();
+    leaks.stop();
     delete process.env['CRED_TEST_CRM_CLIENT_SECRET'];
   });
 

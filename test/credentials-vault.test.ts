@@ -44,6 +44,7 @@ describe('credentials: vault', function () {
   after(async function () {
     await backend?.stop();
     await vault?.stop();
+    leaks.stop();
   });
 
   describe('with a token', function () {

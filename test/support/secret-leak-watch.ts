@@ -12,7 +12,7 @@ export interface SecretLeakWatch {
   secret<T extends string>(value: T): T;
   /** Adds text that reached a caller (a response body, an error message). */
   record(text: unknown): void;
-  /** Stops capturing stderr (done anyway after the last test of the describe). */
+  /** Stops capturing stderr. */
   stop(): void;
   /** The secrets found, each with where it was found; empty when nothing leaked. */
   leaksOf(): string[];
@@ -20,7 +20,10 @@ export interface SecretLeakWatch {
   counts(): { logLines: number; auditEvents: number; recorded: number };
 }
 
-/** Call inside a `describe`: capturing starts before its first test and stops after its last. */
+/**
+ * Call inside a `describe`: capturing starts before its first test. Call `stop()` last in its `after` hook, once the
+ * gateways are stopped, so that their shutdown is captured too.
+ */
 export function watchForSecretLeaks(): SecretLeakWatch {
   const secrets = new Set<string>();
   const logLines: string[] = [];
@@ -39,7 +42,6 @@ export function watchForSecretLeaks(): SecretLeakWatch {
       return echo ? (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest) : true;
     }) as typeof process.stderr.write;
   });
-  after(stop);
   return {
     audit,
     secret(value) {

@@ -25,7 +25,7 @@ import type { Logger } from '../logging/logger.js';
 import { BackendUnavailableError, describeError, type GatewayError } from '../errors.js';
 import type { BackendStatus } from '../hooks.js';
 import { isSessionLost, toBackendError } from './backend-errors.js';
-import type { BackendAuthMaterial, CredentialInjector } from './credential-injection.js';
+import { type BackendAuthMaterial, type CredentialInjector, withoutInjectedArguments } from './credential-injection.js';
 import { type ProgressMeta, ProgressRouter } from './progress-router.js';
 import type { ServerConfig } from './server-config.js';
 import { createBackendTransport } from './transport-factory.js';
@@ -211,7 +211,7 @@ export class BackendConnection {
         : [],
       capabilities.prompts ? collectPages((cursor) => client.listPrompts(cursor ? { cursor } : {}, { timeout: this.timeoutMs }), 'prompts') : [],
     ]);
-    this.tools = tools as Tool[];
+    this.tools = withoutInjectedArguments(tools as Tool[], Object.keys(this.auth?.arguments ?? {}));
     this.resources = resources as Resource[];
     this.resourceTemplates = templates as ResourceTemplate[];
     this.prompts = prompts as Prompt[];

@@ -4,6 +4,7 @@
  * scheme; the core never reads secrets itself. Runs when a connection is opened, not per call: again only when the
  * secret changed, is about to expire, or the backend refused it (HTTP 401).
  */
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { SecretRedactor } from '../audit/secret-redactor.js';
 import { BackendError, ConfigError, describeError, isGatewayError, ServiceUnavailableError } from '../errors.js';
 import type { CredentialReference, ResolveCredentialHandler, ResolvedCredential } from '../hooks.js';
@@ -134,6 +135,21 @@ export class CredentialInjector {
       throw new BackendError(message, { cause: error });
     }
   }
+}
+
+/**
+ * The gateway supplies `body` credentials as tool arguments itself, so clients should neither see nor be asked for
+ * them: they are taken out of each tool's input schema (properties and required).
+ */
+export function withoutInjectedArguments(tools: Tool[], names: readonly string[]): Tool[] {
+  if (names.length === 0) return tools;
+  return tools.map((tool) => {
+    const { properties, required } = tool.inputSchema;
+    if (!properties || !names.some((name) => name in properties)) return tool;
+    const kept = Object.fromEntries(Object.entries(properties).filter(([name]) => !names.includes(name)));
+    const stillRequired = required?.filter((name) => !names.includes(name));
+    return { ...tool, inputSchema: { ...tool.inputSchema, properties: kept, ...(stillRequired ? { required: stillRequired } : {}) } };
+  });
 }
 
 function basicCredential(auth: BackendAuthConfig, password: string): string {
