@@ -201,6 +201,7 @@ describe('backend faults', function () {
   describe('backends that answer garbage', function () {
     let backend: HttpBackend;
     let proxy: GarbageProxy;
+    let webPage: GarbageProxy;
     let gateway: RunningGateway;
     let client: Client;
 
@@ -221,14 +222,18 @@ describe('backend faults', function () {
             return undefined;
         }
       });
-      gateway = await startGateway({ servers: { junk: { type: 'http', url: proxy.url, timeout: 5 }, stdio: faultStdio({ timeout: 2 }) } });
+      // Not an MCP server at all: a web page answers whatever is sent (the URL it would forward to is never used).
+      webPage = await startGarbageProxy(backend.url, () => ({ status: 200, contentType: 'text/html', body: '<html><body>Welcome!</body></html>' }));
+      gateway = await startGateway({
+        servers: { junk: { type: 'http', url: proxy.url, timeout: 5 }, stdio: faultStdio({ timeout: 2 }), web: { type: 'http', url: webPage.url, timeout: 5 } },
+      });
       client = await connectClient(gateway.mcpUrl);
     });
 
     after(async function () {
       await client?.close();
       await gateway?.stop();
-      await proxy?.stop();
+      await Promise.all([proxy?.stop(), webPage?.stop()]);
       await backend?.stop();
     });
 
@@ -249,6 +254,15 @@ describe('backend faults', function () {
       });
     }
 
+    it('shows a URL that is not an MCP server down with a clear last error, and answers calls to it with 502', async function () {
+      const servers = await httpJson(`${gateway.url}/mcp/servers`);
+      const web = servers.body.servers.find((server: { name: string }) => server.name === 'web');
+      expect(web).to.include({ status: 'down', last_error: 'server "web" answered something that is not MCP: Unexpected content type: text/html' });
+      const rest = await httpJson(`${gateway.url}/mcp/invoke?mcp_server=web`, { body: { tool_name: 'anything' } });
+      expect(rest.status).to.equal(502);
+      expect(rest.body.message).to.equal('server "web" answered something that is not MCP: Unexpected content type: text/html');
+    });
+
     it('ignores lines on a stdio server\'s stdout that are not JSON-RPC and takes its answer', async function () {
       expect(textOf(await client.callTool({ name: 'stdio__garbage-then-answer' }))).to.equal('answered after garbage');
     });
@@ -261,7 +275,7 @@ describe('backend faults', function () {
       expect(ms).to.be.below(3_500);
       const after = textOf(await client.callTool({ name: 'stdio__echo', arguments: { message: 'a' } }));
       expect(after).to.equal(before);
-      expect((await httpJson(`${gateway.url}/health`)).body.servers).to.deep.include({ junk: { status: 'up', tools: 5 }, stdio: { status: 'up', tools: 4 } });
+      expect((await httpJson(`${gateway.url}/health`)).body.servers).to.deep.include({ junk: { status: 'up', tools: 5 }, stdio: { status: 'up', tools: 4 }, web: { status: 'down', tools: 0 } });
     });
   });
 });

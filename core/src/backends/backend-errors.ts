@@ -41,7 +41,10 @@ export function toBackendError(server: string, error: unknown, timeoutMs: number
     return new BackendRpcError(error.message.replace(/^(MCP error -?\d+: )+/, ''), error.code, error.data);
   }
   if (error instanceof StreamableHTTPError) {
-    return new BackendError(`server "${server}" answered HTTP ${error.code ?? 'error'}: ${describeError(error).replace(/^Streamable HTTP error: /, '')}`);
+    const detail = describeError(error).replace(/^Streamable HTTP error: /, '');
+    // The SDK gives code -1 to an answer that is not MCP at all (e.g. an HTML page): there is no HTTP status to name.
+    const status = error.code !== undefined && error.code >= 100 ? `HTTP ${error.code}` : 'something that is not MCP';
+    return new BackendError(`server "${server}" answered ${status}: ${detail}`);
   }
   // A reachable server whose answer is not JSON, or not JSON-RPC: a bad answer, not a server that is down.
   if (error instanceof SyntaxError) return new BackendError(`server "${server}" answered with an invalid message (not JSON)`);
