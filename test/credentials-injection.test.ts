@@ -5,6 +5,8 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { BackendAuthConfig, ServerConfigInput } from '@secure-mcp-gateway/core';
 import apiKey, { generateApiKey, hashApiKey } from '@secure-mcp-gateway/plugin-api-key';
@@ -57,7 +59,9 @@ describe('credentials: injection into backends', function () {
     ),
   );
   const stdioSecret = leaks.secret(`stdio-${random()}`);
+  const echoedSecret = leaks.secret(`echoed-${random()}`);
   let backend: HttpBackend;
+  let echoing: Server;
   let tokens: TokenEndpoint;
   let gateway: RunningGateway;
   let client: Client;
@@ -102,6 +106,15 @@ describe('credentials: injection into backends', function () {
       combinations.map((combination) => [combination.server, { type: 'http', url: `http://127.0.0.1:${backend.port}/c/${combination.server}`, auth: authBlock(combination, tokens.url) }]),
     );
     servers['no-auth'] = { type: 'http', url: `http://127.0.0.1:${backend.port}/c/no-auth`, auth: { method: 'none', credential_ref: 'env://CRED_TEST_UNUSED' } };
+    // A backend that refuses the credential and quotes it back in its error, as careless ones do.
+    process.env['CRED_TEST_ECHOED'] = echoedSecret;
+    echoing = createServer((req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `key ${String(req.headers['x-api-key'])} is not valid` })));
+    await new Promise<void>((resolve) => echoing.listen(0, '127.0.0.1', resolve));
+    servers['echoes-refusal'] = {
+      type: 'http',
+      url: `http://127.0.0.1:${(echoing.address() as AddressInfo).port}/mcp`,
+      auth: { method: 'api_key', name: 'X-API-Key', format: 'raw', credential_ref: 'env://CRED_TEST_ECHOED' },
+    };
     servers['stdio-env'] = everythingStdio({ auth: { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } });
     gateway = await startGateway({
       servers,
@@ -121,9 +134,12 @@ describe('credentials: injection into backends', function () {
     await gateway?.stop();
     await backend?.stop();
     await tokens?.stop();
+    echoing?.closeAllConnections();
+    echoing?.close();
     leaks.stop();
     for (const combination of combinations) delete process.env[combination.variable];
     delete process.env['CRED_TEST_STDIO'];
+    delete process.env['CRED_TEST_ECHOED'];
   });
 
   for (const method of METHODS) {
@@ -203,6 +219,18 @@ describe('credentials: injection into backends', function () {
     const listed = (servers.body.servers as Array<{ name: string; auth: unknown }>).find((server) => server.name === 'bearer-header-prefix');
     expect(listed?.auth).to.deep.equal({ method: 'bearer', location: 'header', name: 'Authorization', format: 'prefix' });
     for (const body of [config.body, servers.body, info.body]) leaks.record(body);
+  });
+
+  it("keeps a secret a backend quotes back in its refusal out of the server's status and the caller's error", async function () {
+    const headers = { authorization: `Bearer ${clientKey}` };
+    const servers = await httpJson(`${gateway.url}/mcp/servers`, { headers });
+    const refusing = servers.body.servers.find((server: { name: string }) => server.name === 'echoes-refusal');
+    expect(refusing.status).to.equal('down');
+    expect(refusing.last_error).to.include('HTTP 401').and.include('key [REDACTED] is not valid');
+    const invoke = await httpJson(`${gateway.url}/mcp/invoke?mcp_server=echoes-refusal`, { headers, body: { tool_name: 'echo', parameters: { message: 'x' } } });
+    expect(invoke.status).to.equal(502);
+    expect(invoke.body.message).to.include('[REDACTED]');
+    for (const body of [servers.body, invoke.body]) leaks.record(body);
   });
 
   it('wrote no test secret to any log line, audit event, response or error', async function () {

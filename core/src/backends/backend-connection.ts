@@ -168,7 +168,10 @@ export class BackendConnection {
   }
 
   private failure(error: unknown, timeoutMs: number): GatewayError {
-    return toBackendError(this.name, error, timeoutMs);
+    const failure = toBackendError(this.name, error, timeoutMs);
+    // A backend may echo what it received (our credential) in an error; no resolved secret leaves in a message.
+    failure.message = this.options.credentials.scrub(failure.message);
+    return failure;
   }
 
   private async open(): Promise<Client> {
@@ -192,7 +195,7 @@ export class BackendConnection {
       logger.info(`connected to server "${this.name}" (${config.type}, ${this.tools.length} tools)`);
       return client;
     } catch (error) {
-      const failure = toBackendError(this.name, error, this.timeoutMs);
+      const failure = this.failure(error, this.timeoutMs);
       this.lastError = failure.message;
       this.setStatus('down');
       logger.warn(`server "${this.name}" is down: ${failure.message}`);

@@ -99,6 +99,11 @@ export class CredentialInjector {
     return material;
   }
 
+  /** Replaces every resolved secret in `text` (e.g. a backend's error that echoes what it received). */
+  scrub(text: string): string {
+    return this.deps.redactor.scrubString(text);
+  }
+
   private async layout(serverName: string, server: ServerConfig, auth: BackendAuthConfig, options: MaterialOptions): Promise<BackendAuthMaterial> {
     if (options.fresh) this.tokens.invalidate(serverName);
     const resolved = await this.resolve(serverName, auth.credential_ref!, options.fresh === true);
