@@ -58,7 +58,12 @@ describe('backend faults', function () {
       other = await startHttpBackend(steadyBackend([]), { name: 'other' });
       latePort = await freePort();
       gateway = await startGateway({
-        servers: { other: { type: 'http', url: other.url, timeout: 5 }, late: { type: 'http', url: `http://127.0.0.1:${latePort}/mcp`, timeout: 5 } },
+        servers: {
+          other: { type: 'http', url: other.url, timeout: 5 },
+          late: { type: 'http', url: `http://127.0.0.1:${latePort}/mcp`, timeout: 5 },
+          missing: { type: 'stdio', command: '/nonexistent/mcp-server', timeout: 5 },
+          quitter: { type: 'stdio', command: process.execPath, args: ['-e', 'process.exit(1)'], timeout: 5 },
+        },
       });
       client = await connectClient(gateway.mcpUrl);
     });
@@ -78,11 +83,26 @@ describe('backend faults', function () {
       const health = await httpJson(`${gateway.url}/health`);
       expect(health.status).to.equal(200);
       expect(health.body.status).to.equal('degraded');
-      expect(health.body.servers).to.deep.include({ late: { status: 'down', tools: 0 }, other: { status: 'up', tools: 2 } });
+      expect(health.body.servers).to.deep.equal({
+        late: { status: 'down', tools: 0 },
+        other: { status: 'up', tools: 2 },
+        missing: { status: 'down', tools: 0 },
+        quitter: { status: 'down', tools: 0 },
+      });
       const servers = await httpJson(`${gateway.url}/mcp/servers`);
       const entry = servers.body.servers.find((server: { name: string }) => server.name === 'late');
       expect(entry).to.include({ status: 'down', tool_count: 0 });
       expect(entry.last_error).to.be.a('string').and.match(/server "late" is unreachable/);
+    });
+
+    it('shows stdio servers that cannot start down, with why', async function () {
+      const servers = (await httpJson(`${gateway.url}/mcp/servers`)).body.servers as Array<{ name: string; status: string; last_error: string }>;
+      const byName = Object.fromEntries(servers.map((server) => [server.name, server]));
+      expect(byName['missing']).to.include({ status: 'down' });
+      expect(byName['missing']!.last_error).to.match(/server "missing" is unreachable: .*ENOENT/);
+      expect(byName['quitter']).to.deep.include({ status: 'down', last_error: 'server "quitter" closed the connection' });
+      const error = await failureOf(client.callTool({ name: 'missing__anything' }));
+      expect(error.code).to.equal(BACKEND_UNAVAILABLE);
     });
 
     it('answers a call to it with JSON-RPC -32002 over MCP and 502 over REST, naming the server', async function () {
