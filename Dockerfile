@@ -9,7 +9,8 @@ COPY core/package.json core/
 COPY plugins plugins
 RUN npm ci --no-audit --no-fund
 COPY core core
-RUN npx tsc -b \
+# The core and the plugins only: the root tsconfig also builds examples/, which .dockerignore keeps out.
+RUN npx tsc -b core plugins/* \
  && (npm run build --workspace plugins/admin-ui --if-present || echo "admin-ui web app not built; /ui serves its fallback") \
  && npm prune --omit=dev --no-audit --no-fund \
  && find core/src plugins/*/src -name '*.ts' -delete \

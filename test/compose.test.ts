@@ -86,6 +86,9 @@ describe('operators\' bundle: compose, Dockerfile, Makefile, .env.example', func
     const dockerfile = read('Dockerfile');
     expect(dockerfile.match(/^FROM /gm)).to.have.length(2);
     expect(dockerfile).to.match(/^USER node$/m).and.match(/^HEALTHCHECK /m).and.include('npm prune --omit=dev');
+    // examples/ is not in the build context, so the image compiles the core and plugins by name, not the root tsconfig.
+    expect(read('.dockerignore')).to.match(/^examples$/m);
+    expect(dockerfile).to.match(/^RUN npx tsc -b core plugins\/\* /m);
     const ignored = read('.dockerignore');
     expect(ignored).to.include('**/node_modules').and.include('.git').and.match(/^\.env$/m);
   });
