@@ -4,7 +4,7 @@
  * block says — for every method × location × format — while the client's own token never arrives.
  */
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -12,7 +12,7 @@ import type { BackendAuthConfig, ServerConfigInput } from '@secure-mcp-gateway/c
 import apiKey, { generateApiKey, hashApiKey } from '@secure-mcp-gateway/plugin-api-key';
 import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { z } from 'zod';
-import { everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
+import { envDigestStdio, everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
 import { watchForSecretLeaks } from './support/secret-leak-watch.js';
@@ -115,7 +115,9 @@ describe('credentials: injection into backends', function () {
       url: `http://127.0.0.1:${(echoing.address() as AddressInfo).port}/mcp`,
       auth: { method: 'api_key', name: 'X-API-Key', format: 'raw', credential_ref: 'env://CRED_TEST_ECHOED' },
     };
-    servers['stdio-env'] = everythingStdio({ auth: { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } });
+    const stdioAuth = { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } as const;
+    servers['stdio-env'] = everythingStdio({ auth: stdioAuth });
+    servers['stdio-digest'] = envDigestStdio({ auth: { ...stdioAuth, format: 'template', template: 'tok:{credential}' } });
     gateway = await startGateway({
       servers,
       plugins: [apiKey({ keys: [{ id: 'agent', hash: hashApiKey(clientKey), roles: ['mcp-admin'] }] }), envCredentials(), leaks.audit.plugin],
@@ -202,10 +204,17 @@ describe('credentials: injection into backends', function () {
     for (const request of bearerFree) expect(request.headers['authorization']).to.equal(undefined);
   });
 
-  it('injects into the environment of a stdio server (server-everything reads it back)', async function () {
+  it('injects into the environment of a stdio server, formatted as configured', async function () {
+    const result = await client.callTool({ name: 'stdio-digest__env-digest', arguments: { name: 'BACKEND_TOKEN' } });
+    expect((result.content as Array<{ text: string }>)[0]!.text).to.equal(createHash('sha256').update(`tok:${stdioSecret}`).digest('hex'));
+  });
+
+  it('scrubs the secret from a result that echoes it (server-everything prints its environment)', async function () {
     const result = await client.callTool({ name: 'stdio-env__get-env', arguments: {} });
     const env = JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as Record<string, string>;
-    expect(env['BACKEND_TOKEN']).to.equal(stdioSecret);
+    expect(env['BACKEND_TOKEN']).to.equal('[REDACTED]');
+    expect(env).to.have.property('PATH');
+    leaks.record(result);
   });
 
   it('shows no secret in /config, /mcp/servers, server info or audit, only the shape of each auth block', async function () {

@@ -4,11 +4,11 @@
  * the backend refuses it (401) fetches a new one and retries once. The backend accepts only live tokens.
  */
 import { expect } from 'chai';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { z } from 'zod';
-import { everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
+import { envDigestStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
 import { watchForSecretLeaks } from './support/secret-leak-watch.js';
@@ -49,7 +49,7 @@ describe('credentials: oauth2 client credentials', function () {
       servers: {
         crm: { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'gateway-crm' } },
         'crm-wrong-client': { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'nobody' } },
-        'crm-stdio': everythingStdio({ auth: { ...oauth, client_id: 'gateway-crm-stdio', location: 'env', name: 'CRM_TOKEN', format: 'raw' } }),
+        'crm-stdio': envDigestStdio({ auth: { ...oauth, client_id: 'gateway-crm-stdio', location: 'env', name: 'CRM_TOKEN', format: 'raw' } }),
       },
       plugins: [envCredentials(), leaks.audit.plugin],
       logging: { level: 'debug' },
@@ -116,15 +116,19 @@ describe('credentials: oauth2 client credentials', function () {
   });
 
   it('restarts a stdio server with a new token in its environment before the old one expires', async function () {
+    const issued = () => tokens.issued.get('gateway-crm-stdio') ?? [];
+    const digest = (token: string) => createHash('sha256').update(token).digest('hex');
     const tokenInEnv = async () => {
-      const result = await client.callTool({ name: 'crm-stdio__get-env', arguments: {} });
-      return (JSON.parse((result.content as Array<{ text: string }>)[0]!.text) as Record<string, string>)['CRM_TOKEN'];
+      const result = await client.callTool({ name: 'crm-stdio__env-digest', arguments: { name: 'CRM_TOKEN' } });
+      const seen = (result.content as Array<{ text: string }>)[0]!.text;
+      return issued().find((token) => digest(token) === seen);
     };
     const first = await tokenInEnv();
-    expect(first).to.equal(tokens.issued.get('gateway-crm-stdio')!.at(-1));
-    await waitFor(async () => (tokens.issued.get('gateway-crm-stdio')?.length ?? 0) > tokens.issued.get('gateway-crm-stdio')!.indexOf(first!) + 1, 'a renewed token', 5_000);
-    await waitFor(async () => (await tokenInEnv().catch(() => first)) !== first, 'the stdio server to run with the renewed token', 5_000);
-    expect(tokens.isValid(await tokenInEnv())).to.equal(true);
+    expect(first).to.equal(issued().at(-1));
+    await waitFor(async () => (await tokenInEnv().catch(() => first)) !== first, 'the stdio server to run with a renewed token', 5_000);
+    const renewed = await tokenInEnv();
+    expect(issued().indexOf(renewed!)).to.be.greaterThan(issued().indexOf(first!));
+    expect(tokens.isValid(renewed)).to.equal(true);
   });
 
   describe('afterwards', function () {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { ServerConfigInput } from '@secure-mcp-gateway/core';
@@ -15,6 +16,11 @@ export function everythingStdio(extra: ServerConfigInput = {}): ServerConfigInpu
 /** `@modelcontextprotocol/server-memory` over stdio, storing its graph in `file`. */
 export function memoryStdio(file: string, extra: ServerConfigInput = {}): ServerConfigInput {
   return { type: 'stdio', command: process.execPath, args: [require.resolve('@modelcontextprotocol/server-memory/dist/index.js')], env: { MEMORY_FILE_PATH: file }, timeout: 30, ...extra };
+}
+
+/** A small stdio server of ours whose `env-digest` tool answers the SHA-256 of one of its environment variables. */
+export function envDigestStdio(extra: ServerConfigInput = {}): ServerConfigInput {
+  return { type: 'stdio', command: process.execPath, args: ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./env-digest-stdio-server.ts', import.meta.url))], timeout: 30, ...extra };
 }
 
 export interface RecordedRequest {

@@ -154,7 +154,8 @@ export class BackendConnection {
         throw this.failure(error, timeoutMs);
       });
       try {
-        return await run(client, requestOptions);
+        // A backend may echo its own credential in a result (e.g. printing its environment); callers never see it.
+        return this.options.credentials.scrubStrings(await run(client, requestOptions));
       } catch (error) {
         if (attempt === 0 && isSessionLost(error)) {
           await this.drop(`session lost: ${describeError(error)}`);
@@ -176,14 +177,16 @@ export class BackendConnection {
 
   private async open(): Promise<Client> {
     const { config, logger } = this.options;
+    let client: Client | undefined;
     try {
       this.auth = await this.options.credentials.materialFor(this.name, config);
       const { transport, stderr } = createBackendTransport(config, this.auth);
       stderr?.on('data', (chunk: Buffer) => logger.debug(`stderr: ${chunk.toString().trimEnd()}`, { server: this.name }));
-      const client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities ?? {} });
+      client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities ?? {} });
       this.options.configureClient?.(client);
       this.progress.install(client);
-      client.onclose = () => void this.onClosed(client);
+      const opened = client;
+      client.onclose = () => void this.onClosed(opened);
       client.onerror = (error) => logger.debug(`transport error: ${describeError(error)}`, { server: this.name });
       await client.connect(transport, { timeout: this.timeoutMs });
       this.client = client;
@@ -195,6 +198,9 @@ export class BackendConnection {
       logger.info(`connected to server "${this.name}" (${config.type}, ${this.tools.length} tools)`);
       return client;
     } catch (error) {
+      // A half-open attempt still holds a transport (for stdio, a child process): close it, or every retry leaks one.
+      if (client && this.client === client) this.client = undefined;
+      void client?.close().catch(() => undefined);
       const failure = this.failure(error, this.timeoutMs);
       this.lastError = failure.message;
       this.setStatus('down');

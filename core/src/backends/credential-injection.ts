@@ -104,6 +104,14 @@ export class CredentialInjector {
     return this.deps.redactor.scrubString(text);
   }
 
+  /** `value` with every resolved secret replaced in its strings; keys and other values are left as they are. */
+  scrubStrings<T>(value: T, depth = 0): T {
+    if (typeof value === 'string') return this.deps.redactor.scrubString(value) as T;
+    if (value === null || typeof value !== 'object' || depth > 32) return value;
+    if (Array.isArray(value)) return value.map((item) => this.scrubStrings(item, depth + 1)) as T;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.scrubStrings(item, depth + 1)])) as T;
+  }
+
   private async layout(serverName: string, server: ServerConfig, auth: BackendAuthConfig, options: MaterialOptions): Promise<BackendAuthMaterial> {
     if (options.fresh) this.tokens.invalidate(serverName);
     const resolved = await this.resolve(serverName, auth.credential_ref!, options.fresh === true);
