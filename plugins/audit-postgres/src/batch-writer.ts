@@ -8,6 +8,8 @@ export interface BatchWriterOptions {
   batchSize: number;
   maxQueue: number;
   retryIntervalMs: number;
+  /** How long a batch smaller than `batchSize` waits for more events before it is written (0: at once). */
+  flushIntervalMs: number;
   /** When set, an idle writer checks the database this often, so an outage is noticed before the next event. */
   heartbeatMs?: number;
 }
@@ -42,6 +44,8 @@ export class BatchWriter {
   private lastError: string | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** True while a small batch waits for more events; only a full batch, an outage or stop() cuts that short. */
+  private gathering = false;
   private stopping = false;
   private started = false;
   private heartbeat: NodeJS.Timeout | undefined;
@@ -122,7 +126,7 @@ export class BatchWriter {
 
   private kick(): void {
     if (this.loop) {
-      this.wake?.();
+      if (!this.gathering || this.queue.length >= this.options.batchSize || this.mode !== 'direct' || this.stopping) this.wake?.();
       return;
     }
     if (this.stopping || !this.started) return; // start() begins, stop() spools what is left
@@ -138,7 +142,8 @@ export class BatchWriter {
     for (;;) {
       if (this.mode === 'direct') {
         if (!this.queue.length) return;
-        await this.writeBatch();
+        await this.gather();
+        if (this.mode === 'direct') await this.writeBatch();
       } else {
         await this.spool.append(this.pending.splice(0));
         if (await this.replayStep()) continue;
@@ -159,6 +164,20 @@ export class BatchWriter {
       await this.spool.append([...batch, ...this.queue.splice(0)]);
       this.mode = 'spooling';
       this.logger.error(`cannot write audit events to PostgreSQL (${this.lastError}); spooling to ${this.spool.file}`);
+    }
+  }
+
+  /**
+   * Lets a small batch grow for up to `flushIntervalMs`: under a steady trickle of calls, one INSERT of many rows
+   * costs the gateway and PostgreSQL far less than one INSERT per call.
+   */
+  private async gather(): Promise<void> {
+    if (this.queue.length >= this.options.batchSize || this.options.flushIntervalMs <= 0 || this.stopping) return;
+    this.gathering = true;
+    try {
+      await this.sleep(this.options.flushIntervalMs);
+    } finally {
+      this.gathering = false;
     }
   }
 

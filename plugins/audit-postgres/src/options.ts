@@ -9,6 +9,7 @@ export interface AuditPostgresOptions {
   table?: string;
   spoolFile?: string;
   batchSize?: number;
+  flushIntervalMs?: number;
   maxQueue?: number;
   retryIntervalMs?: number;
   queryTimeoutMs?: number;

@@ -91,6 +91,22 @@ describe('audit-postgres plugin', function () {
     expect(rows).to.deep.equal([{ request_id: 'req-1', duration_ms: null, result_size: null }, { request_id: 'req-2', duration_ms: 1.5, result_size: '42' }]);
   });
 
+  it('lets a small batch gather for flushIntervalMs, writes a full one at once, and writes what gathers when stopped', async function () {
+    const { gateway, emitter } = await start({ connectionString: db.url, table: 'gathered', batchSize: 10, flushIntervalMs: 4_000 });
+    await gateway.gateway.flushAudit();
+    for (let i = 0; i < 3; i++) emitter.emit(sampleToolCall(i));
+    await gateway.gateway.flushAudit();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await count('gathered'), 'three events still gathering').to.equal(0);
+    for (let i = 3; i < 10; i++) emitter.emit(sampleToolCall(i));
+    await waitFor(async () => (await count('gathered')) === 10, 'the full batch, before the interval ends', 3_000);
+    emitter.emit(sampleToolCall(10));
+    await gateway.gateway.flushAudit();
+    await gateway.stop();
+    running.splice(running.indexOf(gateway), 1);
+    expect(await requestIds('gathered')).to.deep.equal(Array.from({ length: 11 }, (_, i) => `req-${i}`));
+  });
+
   it('answers queries by user, server, tool, outcome, type and time, in pages, and GET /audit to admins only', async function () {
     const { gateway, emitter, probe } = await start({ connectionString: db.url, table: 'queried' });
     for (let i = 0; i < 30; i++) {
