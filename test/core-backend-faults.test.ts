@@ -4,6 +4,9 @@
  * clear error with the right JSON-RPC code and HTTP status, quickly; the gateway and the other backends go on.
  */
 import { expect } from 'chai';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -53,8 +56,20 @@ describe('backend faults', function () {
     let latePort: number;
     let gateway: RunningGateway;
     let client: Client;
+    let dir: string;
+    let silentPids: string;
+    const alive = async () => (await readFile(silentPids, 'utf8')).split('\n').filter(Boolean).map(Number).filter((pid) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 
     before(async function () {
+      dir = await mkdtemp(join(tmpdir(), 'mcp-gw-faults-'));
+      silentPids = join(dir, 'silent.pids');
       other = await startHttpBackend(steadyBackend([]), { name: 'other' });
       latePort = await freePort();
       gateway = await startGateway({
@@ -63,6 +78,8 @@ describe('backend faults', function () {
           late: { type: 'http', url: `http://127.0.0.1:${latePort}/mcp`, timeout: 5 },
           missing: { type: 'stdio', command: '/nonexistent/mcp-server', timeout: 5 },
           quitter: { type: 'stdio', command: process.execPath, args: ['-e', 'process.exit(1)'], timeout: 5 },
+          // Starts and never answers: each attempt times out; it writes its pid so the test can see none is left behind.
+          silent: { type: 'stdio', command: process.execPath, args: ['-e', `require('fs').appendFileSync(${JSON.stringify(silentPids)}, process.pid + '\\n'); process.stdin.resume()`], timeout: 1 },
         },
       });
       client = await connectClient(gateway.mcpUrl);
@@ -72,6 +89,7 @@ describe('backend faults', function () {
       await client?.close();
       await gateway?.stop();
       await Promise.all([other?.stop(), late?.stop()]);
+      await rm(dir, { recursive: true, force: true });
     });
 
     it('does not stop the gateway: the other backend works', async function () {
@@ -88,6 +106,7 @@ describe('backend faults', function () {
         other: { status: 'up', tools: 2 },
         missing: { status: 'down', tools: 0 },
         quitter: { status: 'down', tools: 0 },
+        silent: { status: 'down', tools: 0 },
       });
       const servers = await httpJson(`${gateway.url}/mcp/servers`);
       const entry = servers.body.servers.find((server: { name: string }) => server.name === 'late');
@@ -103,6 +122,15 @@ describe('backend faults', function () {
       expect(byName['quitter']).to.deep.include({ status: 'down', last_error: 'server "quitter" closed the connection' });
       const error = await failureOf(client.callTool({ name: 'missing__anything' }));
       expect(error.code).to.equal(BACKEND_UNAVAILABLE);
+    });
+
+    it('bounds a stdio server that never answers by its timeout, and leaves no process behind per attempt', async function () {
+      this.timeout(15_000);
+      const silent = (await httpJson(`${gateway.url}/mcp/servers`)).body.servers.find((server: { name: string }) => server.name === 'silent');
+      expect(silent).to.deep.include({ status: 'down', last_error: 'server "silent" did not answer within 1s' });
+      // Retries come after 1 s, 2 s, 4 s: wait for a few, then at most the attempt in progress may be running.
+      await waitFor(async () => (await readFile(silentPids, 'utf8')).split('\n').filter(Boolean).length >= 3, 'three attempts', 12_000);
+      expect((await alive()).length).to.be.at.most(1);
     });
 
     it('answers a call to it with JSON-RPC -32002 over MCP and 502 over REST, naming the server', async function () {
@@ -127,6 +155,41 @@ describe('backend faults', function () {
       expect(textOf(await client.callTool({ name: 'late__echo', arguments: { message: 'back' } }))).to.equal('back');
       const servers = await httpJson(`${gateway.url}/mcp/servers`);
       expect(servers.body.servers.find((server: { name: string }) => server.name === 'late')).to.include({ status: 'up', last_error: null });
+    });
+  });
+
+  describe('a backend whose tool list fails when the gateway connects', function () {
+    const broken = { on: true };
+    let backend: HttpBackend;
+    let proxy: GarbageProxy;
+    let gateway: RunningGateway;
+
+    before(async function () {
+      backend = await startHttpBackend(steadyBackend([]), { name: 'flaky' });
+      proxy = await startGarbageProxy(backend.url, (body) =>
+        broken.on && (body as { method?: string } | undefined)?.method === 'tools/list' ? { status: 200, contentType: 'application/json', body: '{ "jsonrpc": ' } : undefined,
+      );
+      gateway = await startGateway({ servers: { flaky: { type: 'http', url: proxy.url, timeout: 5 } } });
+    });
+
+    after(async function () {
+      await gateway?.stop();
+      await proxy?.stop();
+      await backend?.stop();
+    });
+
+    it('shows it down with why, and brings it up by itself once the backend answers properly', async function () {
+      this.timeout(15_000);
+      const servers = await httpJson(`${gateway.url}/mcp/servers`);
+      expect(servers.body.servers[0]).to.deep.include({ name: 'flaky', status: 'down', last_error: 'server "flaky" answered with an invalid message (not JSON)' });
+      broken.on = false;
+      await waitFor(async () => (await statusOf(gateway, 'flaky')) === 'up', 'flaky to come up', 10_000);
+      const client = await connectClient(gateway.mcpUrl);
+      try {
+        expect(textOf(await client.callTool({ name: 'flaky__echo', arguments: { message: 'recovered' } }))).to.equal('recovered');
+      } finally {
+        await client.close();
+      }
     });
   });
 

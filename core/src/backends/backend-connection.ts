@@ -189,6 +189,7 @@ export class BackendConnection {
       client.onclose = () => void this.onClosed(opened);
       client.onerror = (error) => logger.debug(`transport error: ${describeError(error)}`, { server: this.name });
       await client.connect(transport, { timeout: this.timeoutMs });
+      if (this.closed) throw new BackendUnavailableError(`server "${this.name}" connection is closed`);
       this.client = client;
       this.watchSecret();
       await this.refreshLists(client);
@@ -198,7 +199,8 @@ export class BackendConnection {
       logger.info(`connected to server "${this.name}" (${config.type}, ${this.tools.length} tools)`);
       return client;
     } catch (error) {
-      // A half-open attempt still holds a transport (for stdio, a child process): close it, or every retry leaks one.
+      // A session that opened but could not list its tools is no connection: forget and close it (for stdio, its
+      // child process), so the next attempt opens a new one rather than reusing a session that never came up.
       if (client && this.client === client) this.client = undefined;
       void client?.close().catch(() => undefined);
       const failure = this.failure(error, this.timeoutMs);
