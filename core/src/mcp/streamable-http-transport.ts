@@ -98,9 +98,11 @@ export class StreamableHttpTransport implements Transport {
       else writeEvent(exchange.res, message);
     } else if (complete) {
       const answers = exchange.ids.map((id) => exchange.responses.get(id)!);
-      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      const body = JSON.stringify(answers.length === 1 ? answers[0] : answers);
+      // With its length known the answer is not chunked: headers and body leave in one write.
+      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
       if (this.sessionId) headers['mcp-session-id'] = this.sessionId;
-      exchange.res.writeHead(200, headers).end(JSON.stringify(answers.length === 1 ? answers[0] : answers));
+      exchange.res.writeHead(200, headers).end(body);
     }
     if (complete) this.forget(exchange);
   }
