@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
-import { watchForSecretLeaks } from './support/secret-leak-watch.js';
+import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { waitFor } from './support/wait.js';
 
 describe('credentials: files, rotation and start-up errors', function () {
@@ -66,7 +66,7 @@ describe('credentials: files, rotation and start-up errors', function () {
 
     it('sends the first line, trimmed', async function () {
       await client.callTool({ name: 'elk__echo', arguments: { message: 'one' } });
-      expect(toolCallHeaders().at(-1)).to.equal(`Bearer ${first}`);
+      expect(masked(toolCallHeaders().at(-1))).to.equal(masked(`Bearer ${first}`));
     });
 
     it('uses a secret rewritten in place from then on, without a restart', async function () {
@@ -74,8 +74,8 @@ describe('credentials: files, rotation and start-up errors', function () {
       await waitFor(() => backend.requests.some((request) => request.headers['authorization'] === `Bearer ${second}`), 'the gateway to reconnect with the rotated secret');
       const sentBefore = backend.requests.length;
       await client.callTool({ name: 'elk__echo', arguments: { message: 'two' } });
-      expect(toolCallHeaders().at(-1)).to.equal(`Bearer ${second}`);
-      for (const request of backend.requests.slice(sentBefore)) expect(request.headers['authorization']).to.equal(`Bearer ${second}`);
+      expect(masked(toolCallHeaders().at(-1))).to.equal(masked(`Bearer ${second}`));
+      for (const request of backend.requests.slice(sentBefore)) expect(masked(request.headers['authorization'])).to.equal(masked(`Bearer ${second}`));
     });
 
     it('follows an atomic replacement (write elsewhere, rename over it), as secret managers and Kubernetes do', async function () {
@@ -84,7 +84,7 @@ describe('credentials: files, rotation and start-up errors', function () {
       await rename(staged, file);
       await waitFor(() => backend.requests.some((request) => request.headers['authorization'] === `Bearer ${third}`), 'the gateway to pick up the replaced file');
       await client.callTool({ name: 'elk__echo', arguments: { message: 'three' } });
-      expect(toolCallHeaders().at(-1)).to.equal(`Bearer ${third}`);
+      expect(masked(toolCallHeaders().at(-1))).to.equal(masked(`Bearer ${third}`));
     });
   });
 

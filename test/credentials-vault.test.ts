@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
-import { watchForSecretLeaks } from './support/secret-leak-watch.js';
+import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startVaultStandIn, type VaultStandIn } from './support/vault-stand-in.js';
 import { waitFor } from './support/wait.js';
 
@@ -70,20 +70,21 @@ describe('credentials: vault', function () {
 
     it('reads the KV v2 secret once for both servers (cache) with the token and namespace, and sends its key', async function () {
       await client.callTool({ name: 'elk__echo', arguments: { message: 'one' } });
-      expect(tokenOfLastCall()).to.equal(`Bearer ${elkV1}`);
+      expect(masked(tokenOfLastCall())).to.equal(masked(`Bearer ${elkV1}`));
       await client.callTool({ name: 'elk-api-path__echo', arguments: { message: 'two' } });
-      expect(backend.requests.at(-1)!.headers['x-elk-token']).to.equal(elkV1);
+      expect(masked(backend.requests.at(-1)!.headers['x-elk-token'])).to.equal(masked(elkV1));
       const elkReads = reads('secret/elk');
       expect(elkReads).to.have.length(1);
-      expect(elkReads[0]).to.deep.include({ method: 'GET', token: gatewayToken, namespace: 'team-a', status: 200 });
-      expect(vault.requests.find((request) => request.path === 'auth/token/lookup-self')).to.deep.include({ token: gatewayToken, status: 200 });
+      expect(masked(elkReads[0])).to.deep.include(masked({ method: 'GET', token: gatewayToken, namespace: 'team-a' }));
+      expect(elkReads[0]!.status).to.equal(200);
+      expect(masked(vault.requests.find((request) => request.path === 'auth/token/lookup-self'))).to.deep.include(masked({ token: gatewayToken, path: 'auth/token/lookup-self', status: 200 }));
     });
 
     it('notices a new version within the cache TTL and reconnects with it, without a restart', async function () {
       vault.write('secret/elk', { token: elkV2, user: 'elk-reader' });
       await waitFor(() => backend.requests.some((request) => request.headers['authorization'] === `Bearer ${elkV2}`), 'the rotated secret to reach the backend');
       await client.callTool({ name: 'elk__echo', arguments: { message: 'after rotation' } });
-      expect(tokenOfLastCall()).to.equal(`Bearer ${elkV2}`);
+      expect(masked(tokenOfLastCall())).to.equal(masked(`Bearer ${elkV2}`));
     });
 
     it('reports its reads in /health without addresses, paths or values', async function () {
@@ -132,7 +133,7 @@ describe('credentials: vault', function () {
       expect((await client.callTool({ name: 'crm__echo', arguments: { message: 'hi' } })).isError ?? false).to.equal(false);
       expect(logins()).to.have.length(1);
       expect(reads('secret/crm')).to.have.length(1);
-      expect(reads('secret/crm')[0]!.token).to.equal(vault.issuedTokens[0]);
+      expect(masked(reads('secret/crm')[0]!.token)).to.equal(masked(vault.issuedTokens[0]));
     });
 
     it('reads Vault again, past its cache, when the backend refuses the cached value with 401', async function () {
@@ -140,7 +141,7 @@ describe('credentials: vault', function () {
       accepted = crmV2;
       expect((await client.callTool({ name: 'crm__echo', arguments: { message: 'after rotation' } })).isError ?? false).to.equal(false);
       expect(reads('secret/crm')).to.have.length(2);
-      expect(crmBackend.requests.at(-1)!.headers['x-api-key']).to.equal(crmV2);
+      expect(masked(crmBackend.requests.at(-1)!.headers['x-api-key'])).to.equal(masked(crmV2));
     });
 
     it('renews its token (renew-self) once two thirds of the lease have passed, instead of logging in again', async function () {
@@ -149,9 +150,10 @@ describe('credentials: vault', function () {
       accepted = crmV3;
       expect((await client.callTool({ name: 'crm__echo', arguments: { message: 'after renewal' } })).isError ?? false).to.equal(false);
       expect(renewals()).to.have.length(1);
-      expect(renewals()[0]!.token).to.equal(vault.issuedTokens[0]);
+      expect(masked(renewals()[0]!.token)).to.equal(masked(vault.issuedTokens[0]));
       expect(logins()).to.have.length(1);
-      expect(reads('secret/crm').at(-1)).to.deep.include({ token: vault.issuedTokens[0], status: 200 });
+      expect(masked(reads('secret/crm').at(-1)!.token)).to.equal(masked(vault.issuedTokens[0]));
+      expect(reads('secret/crm').at(-1)!.status).to.equal(200);
     });
   });
 

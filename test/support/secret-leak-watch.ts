@@ -3,6 +3,7 @@
  * (where the gateway logs), every audit event, and any response body or error message a test hands it. At the
  * end, `leaksOf` names the secrets that appear anywhere, in plain text or base64.
  */
+import { createHash } from 'node:crypto';
 import { auditCollector, type AuditCollector } from './audit-collector.js';
 
 export interface SecretLeakWatch {
@@ -69,4 +70,15 @@ export function watchForSecretLeaks(): SecretLeakWatch {
     },
     counts: () => ({ logLines: logLines.length, auditEvents: audit.events.length, recorded: recorded.length }),
   };
+}
+
+/**
+ * A stand-in for secrets in assertions: strings become `sha256:<12 hex>` (deeply), so that a failing comparison
+ * shows which values differ without printing a secret in the test output.
+ */
+export function masked(value: unknown): unknown {
+  if (typeof value === 'string') return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 12)}`;
+  if (Array.isArray(value)) return value.map(masked);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, masked(item)]));
+  return value;
 }
