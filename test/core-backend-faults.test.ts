@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -142,6 +143,18 @@ describe('backend faults', function () {
       expect(rest.status).to.equal(502);
       expect(rest.body).to.include({ error: 'backend_unavailable' });
       expect(rest.body.message).to.contain('server "late"');
+    });
+
+    it('answers initialize on its own endpoint /servers/late/mcp with 502 and JSON-RPC -32002', async function () {
+      const transparent = new Client({ name: 'transparent', version: '1.0.0' });
+      const error = await transparent.connect(new StreamableHTTPClientTransport(new URL(`${gateway.url}/servers/late/mcp`))).then(
+        () => expect.fail('connected'),
+        (caught: StreamableHTTPError) => caught,
+      );
+      expect(error).to.be.instanceOf(StreamableHTTPError);
+      expect(error.code).to.equal(502);
+      expect(error.message).to.contain('"code":-32002').and.contain('server \\"late\\" is unreachable');
+      await transparent.close();
     });
 
     it('reconnects on its own when the backend comes up, and its tools can be called', async function () {
