@@ -171,7 +171,7 @@ export class BackendConnection {
   private failure(error: unknown, timeoutMs: number): GatewayError {
     const failure = toBackendError(this.name, error, timeoutMs);
     // A backend may echo what it received (our credential) in an error; no resolved secret leaves in a message.
-    failure.message = this.options.credentials.scrub(failure.message);
+    failure.message = this.options.credentials.scrubStrings(failure.message);
     return failure;
   }
 

@@ -56,7 +56,6 @@ export function assertCredentialSchemesOwned(servers: Record<string, ServerConfi
 export interface CredentialInjectorDeps {
   lookup: CredentialSchemeLookup;
   redactor: SecretRedactor;
-  fetch?: typeof fetch;
 }
 
 export interface MaterialOptions {
@@ -68,7 +67,7 @@ export class CredentialInjector {
   private readonly tokens: ClientCredentialsTokens;
 
   constructor(private readonly deps: CredentialInjectorDeps) {
-    this.tokens = new ClientCredentialsTokens(deps.redactor, deps.fetch);
+    this.tokens = new ClientCredentialsTokens(deps.redactor);
   }
 
   /**
@@ -78,14 +77,11 @@ export class CredentialInjector {
   async materialFor(serverName: string, server: ServerConfig, options: MaterialOptions = {}): Promise<BackendAuthMaterial> {
     const auth = server.auth;
     if (!auth || auth.method === 'none' || !auth.credential_ref) return NO_AUTH;
-    if (auth.location === 'env' && server.type !== 'stdio') {
-      throw new ConfigError('location "env" applies to stdio servers only', `servers.${serverName}.auth.location`);
-    }
-    const first = await this.layout(serverName, server, auth, options);
+    const first = await this.layout(serverName, auth, options);
     const material: BackendAuthMaterial = { ...first };
     let pending: Promise<void> | undefined;
     material.refresh = (refreshOptions = {}) =>
-      (pending ??= this.layout(serverName, server, auth, refreshOptions)
+      (pending ??= this.layout(serverName, auth, refreshOptions)
         .then((next) => {
           Object.assign(material, { headers: next.headers, query: next.query, arguments: next.arguments, env: next.env });
           if (next.expiresAt === undefined) delete material.expiresAt;
@@ -99,12 +95,10 @@ export class CredentialInjector {
     return material;
   }
 
-  /** Replaces every resolved secret in `text` (e.g. a backend's error that echoes what it received). */
-  scrub(text: string): string {
-    return this.deps.redactor.scrubString(text);
-  }
-
-  /** `value` with every resolved secret replaced in its strings; keys and other values are left as they are. */
+  /**
+   * `value` with every resolved secret replaced in its strings (a backend's result or error may echo what it
+   * received); keys and other values are left as they are.
+   */
   scrubStrings<T>(value: T, depth = 0): T {
     if (typeof value === 'string') return this.deps.redactor.scrubString(value) as T;
     if (value === null || typeof value !== 'object' || depth > 32) return value;
@@ -112,7 +106,7 @@ export class CredentialInjector {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.scrubStrings(item, depth + 1)])) as T;
   }
 
-  private async layout(serverName: string, server: ServerConfig, auth: BackendAuthConfig, options: MaterialOptions): Promise<BackendAuthMaterial> {
+  private async layout(serverName: string, auth: BackendAuthConfig, options: MaterialOptions): Promise<BackendAuthMaterial> {
     if (options.fresh) this.tokens.invalidate(serverName);
     const resolved = await this.resolve(serverName, auth.credential_ref!, options.fresh === true);
     this.deps.redactor.addSecret(resolved.value);

@@ -26,7 +26,7 @@ interface CacheEntry {
 export class ClientCredentialsTokens {
   private readonly cache = new Map<string, CacheEntry>();
 
-  constructor(private readonly redactor: SecretRedactor, private readonly fetchFn: typeof fetch = fetch) {}
+  constructor(private readonly redactor: SecretRedactor) {}
 
   /** A valid token for `server`, from the cache unless it is due for renewal. */
   async token(server: string, auth: BackendAuthConfig, clientSecret: string): Promise<AccessToken> {
@@ -56,7 +56,7 @@ export class ClientCredentialsTokens {
     if (auth.audience) body.set('audience', auth.audience);
     // client_secret_basic: both parts form-encoded first (RFC 6749 §2.3.1).
     const basic = Buffer.from(`${formEncode(auth.client_id!)}:${formEncode(clientSecret)}`).toString('base64');
-    const response = await this.fetchFn(auth.token_url!, {
+    const response = await fetch(auth.token_url!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}`, accept: 'application/json' },
       body,
