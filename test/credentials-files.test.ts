@@ -15,7 +15,7 @@ import fileCredentials from '@secure-mcp-gateway/plugin-file-credentials';
 import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient } from './support/client.js';
-import { startGateway, type RunningGateway } from './support/gateway.js';
+import type { RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { waitFor } from './support/wait.js';
 
@@ -55,7 +55,7 @@ describe('credentials: files, rotation and start-up errors', function () {
     before(async function () {
       file = join(dir, 'elk-token');
       await writeFile(file, `  ${first}  \nthe second line is not part of the secret\n`, { mode: 0o600 });
-      gateway = await startGateway({ servers: bearerFrom(`file://${file}`), plugins: [fileCredentials({ pollIntervalSeconds: 0 }), leaks.audit.plugin], logging: { level: 'debug' } });
+      gateway = await leaks.startGateway({ servers: bearerFrom(`file://${file}`), plugins: [fileCredentials({ pollIntervalSeconds: 0 })] });
       client = await connectClient(gateway.mcpUrl);
     });
 
@@ -91,7 +91,7 @@ describe('credentials: files, rotation and start-up errors', function () {
   describe('start-up', function () {
     const startupError = async (config: GatewayConfigInput): Promise<Error> => {
       try {
-        const gateway = await startGateway({ ...config, plugins: [...(config.plugins ?? []), leaks.audit.plugin], logging: { level: 'debug' } });
+        const gateway = await leaks.startGateway(config);
         await gateway.stop();
       } catch (error) {
         leaks.record((error as Error).message);

@@ -14,7 +14,7 @@ import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { z } from 'zod';
 import { envDigestStdio, everythingStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
-import { startGateway, type RunningGateway } from './support/gateway.js';
+import type { RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startTokenEndpoint, type TokenEndpoint } from './support/token-endpoint.js';
 
@@ -118,10 +118,9 @@ describe('credentials: injection into backends', function () {
     const stdioAuth = { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } as const;
     servers['stdio-env'] = everythingStdio({ auth: stdioAuth });
     servers['stdio-digest'] = envDigestStdio({ auth: { ...stdioAuth, format: 'template', template: 'tok:{credential}' } });
-    gateway = await startGateway({
+    gateway = await leaks.startGateway({
       servers,
-      plugins: [apiKey({ keys: [{ id: 'agent', hash: hashApiKey(clientKey), roles: ['mcp-admin'] }] }), envCredentials(), leaks.audit.plugin],
-      logging: { level: 'debug' },
+      plugins: [apiKey({ keys: [{ id: 'agent', hash: hashApiKey(clientKey), roles: ['mcp-admin'] }] }), envCredentials()]
     });
     client = await connectClient(gateway.mcpUrl, { token: clientKey });
     for (const combination of combinations) {

@@ -10,7 +10,7 @@ import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { z } from 'zod';
 import { envDigestStdio, startHttpBackend, type HttpBackend, type RecordedRequest } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
-import { startGateway, type RunningGateway } from './support/gateway.js';
+import type { RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startTokenEndpoint, type TokenEndpoint } from './support/token-endpoint.js';
 import { waitFor } from './support/wait.js';
@@ -45,14 +45,13 @@ describe('credentials: oauth2 client credentials', function () {
       },
     );
     const oauth = { method: 'oauth2' as const, token_url: tokens.url, credential_ref: 'env://CRED_TEST_CRM_CLIENT_SECRET', scopes: ['crm:read', 'crm:write'], audience: 'crm-api' };
-    gateway = await startGateway({
+    gateway = await leaks.startGateway({
       servers: {
         crm: { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'gateway-crm' } },
         'crm-wrong-client': { type: 'http', url: backend.url, auth: { ...oauth, client_id: 'nobody' } },
         'crm-stdio': envDigestStdio({ auth: { ...oauth, client_id: 'gateway-crm-stdio', location: 'env', name: 'CRM_TOKEN', format: 'raw' } }),
       },
-      plugins: [envCredentials(), leaks.audit.plugin],
-      logging: { level: 'debug' },
+      plugins: [envCredentials()]
     });
     client = await connectClient(gateway.mcpUrl);
   });

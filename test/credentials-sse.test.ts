@@ -10,7 +10,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectClient } from './support/client.js';
-import { startGateway, type RunningGateway } from './support/gateway.js';
+import type { RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startSseBackend, type SseBackend } from './support/sse-backend.js';
 
@@ -32,10 +32,9 @@ describe('credentials: an HTTP+SSE backend', function () {
         content: [{ type: 'text', text: digest(extra.requestInfo?.headers['x-api-key']) }],
       }));
     });
-    gateway = await startGateway({
+    gateway = await leaks.startGateway({
       servers: { legacy: { type: 'sse', url: backend.url, auth: { method: 'api_key', name: 'X-API-Key', format: 'template', template: 'k={credential}', credential_ref: `file://${join(dir, 'key')}` } } },
-      plugins: [fileCredentials({ pollIntervalSeconds: 0 }), leaks.audit.plugin],
-      logging: { level: 'debug' },
+      plugins: [fileCredentials({ pollIntervalSeconds: 0 })]
     });
     client = await connectClient(gateway.mcpUrl);
   });

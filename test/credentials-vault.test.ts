@@ -11,7 +11,7 @@ import vaultCredentials, { type VaultCredentialsOptions } from '@secure-mcp-gate
 import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
-import { startGateway, type RunningGateway } from './support/gateway.js';
+import type { RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startVaultStandIn, type VaultStandIn } from './support/vault-stand-in.js';
 import { waitFor } from './support/wait.js';
@@ -52,13 +52,12 @@ describe('credentials: vault', function () {
     let client: Client;
 
     before(async function () {
-      gateway = await startGateway({
+      gateway = await leaks.startGateway({
         servers: {
           elk: { type: 'http', url: backend.url, auth: bearer('vault://secret/elk#token') },
           'elk-api-path': { type: 'http', url: backend.url, auth: { ...bearer('vault://secret/data/elk#token'), name: 'X-Elk-Token', format: 'raw' } },
         },
-        plugins: [plugin({ namespace: 'team-a' }), leaks.audit.plugin],
-        logging: { level: 'debug' },
+        plugins: [plugin({ namespace: 'team-a' })]
       });
       client = await connectClient(gateway.mcpUrl);
     });
@@ -114,10 +113,9 @@ describe('credentials: vault', function () {
         (server) => server.registerTool('echo', { inputSchema: { message: z.string() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] })),
         { accept: (request) => request.headers['x-api-key'] === accepted },
       );
-      gateway = await startGateway({
+      gateway = await leaks.startGateway({
         servers: { crm: { type: 'http', url: crmBackend.url, auth: { method: 'api_key', location: 'header', name: 'X-API-Key', format: 'raw', credential_ref: 'vault://secret/crm#api_key' } } },
-        plugins: [plugin({ auth: { method: 'approle', ...appRole }, cacheTtlSeconds: 300 }), leaks.audit.plugin],
-        logging: { level: 'debug' },
+        plugins: [plugin({ auth: { method: 'approle', ...appRole }, cacheTtlSeconds: 300 })]
       });
       client = await connectClient(gateway.mcpUrl);
     });
@@ -160,7 +158,7 @@ describe('credentials: vault', function () {
   describe('errors', function () {
     const startupError = async (servers: GatewayConfigInput['servers'], options: Partial<VaultCredentialsOptions> = {}): Promise<string> => {
       try {
-        const gateway = await startGateway({ servers, plugins: [plugin(options), leaks.audit.plugin], logging: { level: 'debug' } });
+        const gateway = await leaks.startGateway({ servers, plugins: [plugin(options)] });
         await gateway.stop();
       } catch (error) {
         leaks.record((error as Error).message);
@@ -197,7 +195,7 @@ describe('credentials: vault', function () {
 
     it('sealed (503): starts with the server down, says so, and connects once Vault is unsealed', async function () {
       vault.sealed = true;
-      const gateway = await startGateway({ servers: elkFrom('vault://secret/elk#token'), plugins: [plugin(), leaks.audit.plugin], logging: { level: 'debug' } });
+      const gateway = await leaks.startGateway({ servers: elkFrom('vault://secret/elk#token'), plugins: [plugin()] });
       try {
         const servers = await httpJson(`${gateway.url}/mcp/servers`);
         leaks.record(servers.body);

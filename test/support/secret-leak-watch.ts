@@ -4,11 +4,15 @@
  * end, `leaksOf` names the secrets that appear anywhere, in plain text or base64.
  */
 import { createHash } from 'node:crypto';
+import type { GatewayConfigInput } from '@secure-mcp-gateway/core';
 import { auditCollector, type AuditCollector } from './audit-collector.js';
+import { startGateway, type RunningGateway } from './gateway.js';
 
 export interface SecretLeakWatch {
-  /** Add to a gateway's plugins: an audit sink that keeps every event. */
+  /** An audit sink that keeps every event (`startGateway` adds it). */
   audit: AuditCollector;
+  /** Starts a gateway whose every debug log line and audit event this watch captures. */
+  startGateway(config: GatewayConfigInput): Promise<RunningGateway>;
   /** Registers a secret the captured text must not contain. */
   secret<T extends string>(value: T): T;
   /** Adds text that reached a caller (a response body, an error message). */
@@ -45,6 +49,7 @@ export function watchForSecretLeaks(): SecretLeakWatch {
   });
   return {
     audit,
+    startGateway: (config) => startGateway({ ...config, plugins: [...(config.plugins ?? []), audit.plugin], logging: { level: 'debug' } }),
     secret(value) {
       secrets.add(value);
       return value;
