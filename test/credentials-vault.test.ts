@@ -11,7 +11,7 @@ import vaultCredentials, { type VaultCredentialsOptions } from '@secure-mcp-gate
 import { z } from 'zod';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
-import type { RunningGateway } from './support/gateway.js';
+import { freePort, type RunningGateway } from './support/gateway.js';
 import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startVaultStandIn, type VaultStandIn } from './support/vault-stand-in.js';
 import { waitFor } from './support/wait.js';
@@ -193,6 +193,18 @@ describe('credentials: vault', function () {
       expect(await startupError(elkFrom('vault://elk-without-key'))).to.include('is not a Vault reference');
     });
 
+    it('unreachable: starts with the server down and says so, without Vault\'s address', async function () {
+      const gateway = await leaks.startGateway({ servers: elkFrom('vault://secret/elk#token'), plugins: [plugin({ address: `http://127.0.0.1:${await freePort()}` })] });
+      try {
+        const servers = await httpJson(`${gateway.url}/mcp/servers`);
+        leaks.record(servers.body);
+        expect(servers.body.servers[0]).to.deep.include({ name: 'elk', status: 'down' });
+        expect(servers.body.servers[0].last_error).to.include('server "elk"').and.include('Vault is unreachable').and.not.include('127.0.0.1');
+      } finally {
+        await gateway.stop();
+      }
+    });
+
     it('sealed (503): starts with the server down, says so, and connects once Vault is unsealed', async function () {
       vault.sealed = true;
       const gateway = await leaks.startGateway({ servers: elkFrom('vault://secret/elk#token'), plugins: [plugin()] });
@@ -201,7 +213,7 @@ describe('credentials: vault', function () {
         leaks.record(servers.body);
         const elk = servers.body.servers.find((server: { name: string }) => server.name === 'elk');
         expect(elk.status).to.equal('down');
-        expect(elk.last_error).to.include('vault://secret/elk#token').and.include(`Vault at ${vault.url} is sealed (HTTP 503)`);
+        expect(elk.last_error).to.include('vault://secret/elk#token').and.include('Vault is sealed (HTTP 503)').and.not.include(vault.url);
         const invoke = await httpJson(`${gateway.url}/mcp/invoke?mcp_server=elk`, { body: { tool_name: 'echo', parameters: { message: 'x' } } });
         leaks.record(invoke.body);
         expect(invoke.status).to.equal(503);

@@ -1,6 +1,7 @@
 /**
  * Calls to Vault's HTTP API (https://developer.hashicorp.com/vault/api-docs) and the errors they can end in, each
- * named for what the operator has to fix. Tokens travel only in the X-Vault-Token header, never in a message.
+ * named for what the operator has to fix. Tokens travel only in the X-Vault-Token header, never in a message; nor
+ * does Vault's address, since these messages also reach API callers.
  */
 import { ConfigError, GatewayError, ServiceUnavailableError } from '@secure-mcp-gateway/core';
 
@@ -45,13 +46,13 @@ export class VaultHttp {
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
     } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `no answer within ${this.options.timeoutMs / 1000}s` : 'unreachable';
-      throw new ServiceUnavailableError(`Vault at ${this.base} is ${reason}`);
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new ServiceUnavailableError(timedOut ? `Vault did not answer within ${this.options.timeoutMs / 1000}s` : 'Vault is unreachable');
     }
     const parsed = (await response.json().catch(() => ({}))) as VaultResponse<T>['body'];
     if (response.status === 503) {
       const sealed = (parsed.errors ?? []).some((message) => /sealed/i.test(message));
-      throw new ServiceUnavailableError(`Vault at ${this.base} is ${sealed ? 'sealed' : 'unavailable'} (HTTP 503${sealed ? '' : `: ${errorsOf(parsed)}`}); secrets resolve again once it is unsealed`);
+      throw new ServiceUnavailableError(sealed ? 'Vault is sealed (HTTP 503); secrets resolve again once it is unsealed' : `Vault is unavailable (HTTP 503: ${errorsOf(parsed)})`);
     }
     return { status: response.status, body: parsed };
   }
