@@ -1,7 +1,8 @@
 /**
- * Backend credential injection, end to end: an SDK client calls through the gateway to real MCP backends over
- * Streamable HTTP that record every request, and each `auth` block's secret must land exactly where and how the
- * block says — for every method × location × format — while the client's own token never arrives.
+ * Backend credential injection, end to end: an SDK client calls through the gateway to real MCP backends — over
+ * Streamable HTTP, recording every request, and over stdio, reporting a digest of their environment — and each
+ * `auth` block's secret must land exactly where and how the block says, for every method × location × format,
+ * while the client's own token never arrives.
  */
 import { expect } from 'chai';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,11 +20,12 @@ import { masked, watchForSecretLeaks } from './support/secret-leak-watch.js';
 import { startTokenEndpoint, type TokenEndpoint } from './support/token-endpoint.js';
 
 type Method = Exclude<BackendAuthConfig['method'], 'none'>;
-type Location = Exclude<BackendAuthConfig['location'], 'env'>;
+type Location = BackendAuthConfig['location'];
 type Format = BackendAuthConfig['format'];
 
 const METHODS: Method[] = ['api_key', 'bearer', 'basic', 'oauth2', 'custom'];
-const LOCATIONS: Location[] = ['header', 'query', 'body'];
+/** `env` is for stdio servers: those combinations run env-digest-stdio-server, the others the HTTP backend. */
+const LOCATIONS: Location[] = ['header', 'query', 'body', 'env'];
 const FORMATS: Format[] = ['raw', 'prefix', 'template'];
 const HEADER_NAMES: Record<Method, string> = { api_key: 'X-API-Key', bearer: 'Authorization', basic: 'Authorization', oauth2: 'Authorization', custom: 'X-Custom-Auth' };
 const PREFIXES: Record<Method, string> = { api_key: 'ApiKey ', bearer: 'Bearer ', basic: 'Basic ', oauth2: 'Bearer ', custom: 'Custom ' };
@@ -53,7 +55,7 @@ describe('credentials: injection into backends', function () {
           server, method, location, format,
           variable: `CRED_TEST_${server.toUpperCase().replace(/-/g, '_')}`,
           secret: leaks.secret(`sec-${index}-${random()}`),
-          name: location === 'header' ? HEADER_NAMES[method] : 'access_token',
+          name: location === 'header' ? HEADER_NAMES[method] : location === 'env' ? 'BACKEND_CREDENTIAL' : 'access_token',
         };
       }),
     ),
@@ -103,7 +105,12 @@ describe('credentials: injection into backends', function () {
       server.registerTool('echo', { inputSchema: { message: z.string(), access_token: z.string().optional() } }, async ({ message }) => ({ content: [{ type: 'text', text: message }] }));
     });
     const servers: Record<string, ServerConfigInput> = Object.fromEntries(
-      combinations.map((combination) => [combination.server, { type: 'http', url: `http://127.0.0.1:${backend.port}/c/${combination.server}`, auth: authBlock(combination, tokens.url) }]),
+      combinations.map((combination) => [
+        combination.server,
+        combination.location === 'env'
+          ? envDigestStdio({ auth: authBlock(combination, tokens.url) })
+          : { type: 'http', url: `http://127.0.0.1:${backend.port}/c/${combination.server}`, auth: authBlock(combination, tokens.url) },
+      ]),
     );
     servers['no-auth'] = { type: 'http', url: `http://127.0.0.1:${backend.port}/c/no-auth`, auth: { method: 'none', credential_ref: 'env://CRED_TEST_UNUSED' } };
     // A backend that refuses the credential and quotes it back in its error, as careless ones do.
@@ -115,15 +122,13 @@ describe('credentials: injection into backends', function () {
       url: `http://127.0.0.1:${(echoing.address() as AddressInfo).port}/mcp`,
       auth: { method: 'api_key', name: 'X-API-Key', format: 'raw', credential_ref: 'env://CRED_TEST_ECHOED' },
     };
-    const stdioAuth = { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } as const;
-    servers['stdio-env'] = everythingStdio({ auth: stdioAuth });
-    servers['stdio-digest'] = envDigestStdio({ auth: { ...stdioAuth, format: 'template', template: 'tok:{credential}' } });
+    servers['stdio-env'] = everythingStdio({ auth: { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://CRED_TEST_STDIO' } });
     gateway = await leaks.startGateway({
       servers,
       plugins: [apiKey({ keys: [{ id: 'agent', hash: hashApiKey(clientKey), roles: ['mcp-admin'] }] }), envCredentials()]
     });
     client = await connectClient(gateway.mcpUrl, { token: clientKey });
-    for (const combination of combinations) {
+    for (const combination of combinations.filter((c) => c.location !== 'env')) {
       const result = await client.callTool({ name: `${combination.server}__echo`, arguments: { message: `hello ${combination.server}` } });
       expect(result.isError ?? false, combination.server).to.equal(false);
     }
@@ -144,9 +149,14 @@ describe('credentials: injection into backends', function () {
   });
 
   for (const method of METHODS) {
-    it(`${method}: lands exactly as configured in every location and format`, function () {
+    it(`${method}: lands exactly as configured in every location and format`, async function () {
       for (const combination of combinations.filter((c) => c.method === method)) {
         const expected = expectedValue(combination);
+        if (combination.location === 'env') {
+          const result = await client.callTool({ name: `${combination.server}__env-digest`, arguments: { name: combination.name } });
+          expect((result.content as Array<{ text: string }>)[0]!.text, combination.server).to.equal(createHash('sha256').update(expected).digest('hex'));
+          continue;
+        }
         const requests = requestsOf(combination.server);
         const label = combination.server;
         expect(requests.length, label).to.be.greaterThan(2);
@@ -197,15 +207,10 @@ describe('credentials: injection into backends', function () {
   });
 
   it("never forwards the client's own Authorization header or token to any backend", function () {
-    expect(backend.requests.length).to.be.greaterThan(combinations.length * 3);
+    expect(backend.requests.length).to.be.greaterThan(combinations.filter((c) => c.location !== 'env').length * 3);
     for (const request of backend.requests) expect(JSON.stringify(request).includes(clientKey), `the client's key reached ${request.url}`).to.equal(false);
     const bearerFree = requestsOf('api-key-query-raw');
     for (const request of bearerFree) expect(request.headers['authorization']).to.equal(undefined);
-  });
-
-  it('injects into the environment of a stdio server, formatted as configured', async function () {
-    const result = await client.callTool({ name: 'stdio-digest__env-digest', arguments: { name: 'BACKEND_TOKEN' } });
-    expect((result.content as Array<{ text: string }>)[0]!.text).to.equal(createHash('sha256').update(`tok:${stdioSecret}`).digest('hex'));
   });
 
   it('scrubs the secret from a result that echoes it (server-everything prints its environment)', async function () {

@@ -20,7 +20,7 @@ export function memoryStdio(file: string, extra: ServerConfigInput = {}): Server
 
 /** A small stdio server of ours whose `env-digest` tool answers the SHA-256 of one of its environment variables. */
 export function envDigestStdio(extra: ServerConfigInput = {}): ServerConfigInput {
-  return { type: 'stdio', command: process.execPath, args: ['--import', import.meta.resolve('tsx'), fileURLToPath(new URL('./env-digest-stdio-server.ts', import.meta.url))], timeout: 30, ...extra };
+  return { type: 'stdio', command: process.execPath, args: [fileURLToPath(new URL('./env-digest-stdio-server.mjs', import.meta.url))], timeout: 30, ...extra };
 }
 
 export interface RecordedRequest {

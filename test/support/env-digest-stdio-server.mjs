@@ -1,7 +1,7 @@
 /**
  * A real MCP server over stdio (SDK) that tells what one of its environment variables holds without showing it:
  * its SHA-256. Lets a test prove the exact value the gateway injected while the gateway scrubs echoed secrets.
- * Run as a child process: `node --import tsx env-digest-stdio-server.ts`.
+ * Plain JavaScript, so that many can start at once without a TypeScript loader: `node env-digest-stdio-server.mjs`.
  */
 import { createHash } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
