@@ -23,6 +23,11 @@ export class SecretRedactor {
     this.pattern = new RegExp([...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|'), 'g');
   }
 
+  /** Whether any secret is registered; without one, free text has nothing to scrub. */
+  get knowsSecrets(): boolean {
+    return this.pattern !== undefined;
+  }
+
   isSensitiveKey(key: string): boolean {
     const normalized = normalizeKey(key);
     return this.keyMatchers.some((matcher) => normalized.includes(matcher));

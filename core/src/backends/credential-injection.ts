@@ -100,6 +100,8 @@ export class CredentialInjector {
    * received); keys and other values are left as they are.
    */
   scrubStrings<T>(value: T, depth = 0): T {
+    // No secret resolved yet (e.g. no backend has a credential): copying every result would find nothing.
+    if (!this.deps.redactor.knowsSecrets) return value;
     if (typeof value === 'string') return this.deps.redactor.scrubString(value) as T;
     if (value === null || typeof value !== 'object' || depth > 32) return value;
     if (Array.isArray(value)) return value.map((item) => this.scrubStrings(item, depth + 1)) as T;
