@@ -30,7 +30,7 @@ function echoBackend(server: McpServer) {
 }
 
 describe('audit sinks fed by real calls', function () {
-  this.timeout(120_000);
+  this.timeout(180_000);
   let db: TestDatabase;
   let dir: string;
   let backend: HttpBackend;
@@ -120,7 +120,7 @@ describe('audit sinks fed by real calls', function () {
     try {
       const calls = 10_000;
       const concurrency = 32;
-      const deadline = Date.now() + 60_000;
+      const deadline = Date.now() + 110_000;
       let next = 0;
       const failures: string[] = [];
       const worker = async () => {
