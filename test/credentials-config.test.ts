@@ -5,6 +5,9 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEnvConfig } from '@secure-mcp-gateway/core';
 import { runCli } from './support/cli.js';
@@ -51,5 +54,19 @@ describe('credentials: configuration from the environment', function () {
     const missing = await runCli(['config', 'validate', '--config', 'gateway.config.ts'], { cwd: ROOT, env: { VAULT_ADDR: 'http://127.0.0.1:8200' } });
     expect(missing.code).to.not.equal(0);
     expect(missing.stderr).to.include('VAULT_TOKEN: VAULT_ADDR needs VAULT_TOKEN');
+  });
+
+  it('`mcp-gateway start` with the shipped config exits with an error naming the server and a missing variable', async function () {
+    this.timeout(60_000);
+    const dir = await mkdtemp(join(tmpdir(), 'credentials-start-'));
+    try {
+      const serversFile = join(dir, 'mcp_servers.yaml');
+      await writeFile(serversFile, 'servers:\n  elk:\n    url: http://127.0.0.1:9/mcp\n    auth:\n      method: bearer\n      credential_ref: env://ELK_API_TOKEN_NOT_SET\n');
+      const result = await runCli(['start', '--config', join(ROOT, 'gateway.config.ts')], { cwd: dir, env: { MCP_SERVERS_FILE: serversFile, PORT: '0', LOG_FORMAT: 'json' } });
+      expect(result.code).to.not.equal(0);
+      expect(result.stderr).to.include('mcp-gateway: cannot resolve credential env://ELK_API_TOKEN_NOT_SET for server "elk": environment variable ELK_API_TOKEN_NOT_SET is not set');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
