@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGateway } from '@secure-mcp-gateway/core';
+import fileCredentials from '@secure-mcp-gateway/plugin-file-credentials';
 import { readSecretFile, watchSecretFile } from '../src/secret-file.js';
 import { waitFor } from '../../../test/support/wait.js';
 
@@ -58,5 +60,10 @@ describe('file-credentials: reading and watching a secret file', function () {
     await writeFile(file, 'b\n');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(changes).to.equal(1);
+  });
+
+  it('refuses a polling interval that would spin (between 0 and 1 second) at start-up', async function () {
+    const error = await createGateway({ servers: {}, plugins: [fileCredentials({ pollIntervalSeconds: 0.001 })] }).then(() => undefined, (failure: Error) => failure);
+    expect(error?.message).to.match(/plugins\.file-credentials\.pollIntervalSeconds/);
   });
 });
