@@ -150,6 +150,22 @@ describe('relaying between client and backend', function () {
     expect(textOf(result)).to.equal('file:///work/project');
   });
 
+  it('relays sampling to a client that declared only sampling, and refuses it elicitation cleanly', async function () {
+    const samplingOnly = await connectClient(gateway.mcpUrl, { name: 'sampling-only', capabilities: { sampling: {} } });
+    try {
+      samplingOnly.setRequestHandler(CreateMessageRequestSchema, async () => ({ model: 'm', role: 'assistant', content: { type: 'text', text: 'nine' } }));
+      expect(textOf(await samplingOnly.callTool({ name: 'relay__ask-model', arguments: { question: 'three squared?' } }))).to.contain('nine');
+      const elicited = await samplingOnly.callTool({ name: 'relay__ask-user' }).then(
+        (result) => ({ isError: result.isError === true, text: textOf(result) ?? '' }),
+        (error: Error) => ({ isError: true, text: error.message }),
+      );
+      expect(elicited.isError).to.equal(true);
+      expect(seen.elicitation, 'no other client was asked').to.have.length(1);
+    } finally {
+      await samplingOnly.close();
+    }
+  });
+
   it('fails a server→client request cleanly when the calling client cannot answer it', async function () {
     const outcome = await plain.callTool({ name: 'relay__ask-model', arguments: { question: 'anyone?' } }).then(
       (result) => ({ isError: result.isError === true, text: textOf(result) ?? '' }),

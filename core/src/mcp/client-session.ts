@@ -54,25 +54,32 @@ export class ClientSession {
       ...(declared.roots ? { roots: declared.roots } : {}),
     };
     this.relayCache = Object.keys(capabilities).length
-      ? { key: this.id, capabilities, configureClient: (client) => this.installRelays(client) }
+      ? { key: this.id, capabilities, configureClient: (client) => this.installRelays(client, capabilities) }
       : null;
     return this.relayCache ?? undefined;
   }
 
-  private installRelays(client: Client): void {
+  /** Only the declared capabilities get a handler: the SDK refuses a handler for a capability the client lacks. */
+  private installRelays(client: Client, declared: ClientCapabilities): void {
     const related = () => {
       const last = [...this.inFlight].pop();
       return last === undefined ? {} : { relatedRequestId: last };
     };
-    client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
-      this.server.createMessage(request.params, { signal: extra.signal, ...related() }),
-    );
-    client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
-      this.server.elicitInput(request.params, { signal: extra.signal, ...related() }),
-    );
-    client.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
-      this.server.listRoots(request.params, { signal: extra.signal, ...related() }),
-    );
+    if (declared.sampling) {
+      client.setRequestHandler(CreateMessageRequestSchema, (request, extra) =>
+        this.server.createMessage(request.params, { signal: extra.signal, ...related() }),
+      );
+    }
+    if (declared.elicitation) {
+      client.setRequestHandler(ElicitRequestSchema, (request, extra) =>
+        this.server.elicitInput(request.params, { signal: extra.signal, ...related() }),
+      );
+    }
+    if (declared.roots) {
+      client.setRequestHandler(ListRootsRequestSchema, (request, extra) =>
+        this.server.listRoots(request.params, { signal: extra.signal, ...related() }),
+      );
+    }
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) =>
       this.server.sendLoggingMessage(notification.params, this.id).catch(() => undefined),
     );
