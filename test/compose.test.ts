@@ -56,7 +56,7 @@ describe('operators\' bundle: compose, Dockerfile, Makefile, .env.example', func
     expect(Object.keys(services).sort()).to.deep.equal(['demo-backend', 'gateway', 'keycloak', 'postgres']);
     for (const [name, service] of Object.entries(services)) expect(service.healthcheck?.test, `${name} health check`).to.not.equal(undefined);
     const published = (service: ComposeService) => (service.ports ?? []).map((port) => (typeof port === 'string' ? port : `${port.published}:${port.target}`));
-    expect(published(services['gateway']!).join()).to.include('8000:8000');
+    expect(published(services['gateway']!)).to.include.members(['8000:8000', '5173:8000']);
     expect(published(services['keycloak']!).join()).to.include('8080:8080');
     expect(published(services['postgres']!).join()).to.include('5432:5432');
   });
