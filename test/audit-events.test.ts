@@ -296,10 +296,11 @@ describe('audit events from every route', function () {
     expect(JSON.stringify(events)).to.not.include('fan-e2e-6666');
   });
 
-  it('an error from a backend is recorded with the resolved credential scrubbed from its text', async function () {
+  it('an error from a backend is recorded, and answered, with the resolved credential scrubbed from its text', async function () {
     const mark = audit.events.length;
     const response = await rest('/mcp/read-resource?mcp_server=tools&uri=docs://leak');
     expect(response.status).to.be.at.least(400);
+    expect(JSON.stringify(response.body)).to.not.include(CREDENTIAL);
     const [event] = only(await eventsSince(mark), 'resource_read');
     expect(event).to.deep.include({ outcome: 'error', server: 'tools', resource: 'docs://leak' });
     expect(event!.error).to.include('[REDACTED]').and.not.include(CREDENTIAL);
