@@ -184,7 +184,9 @@ describe('audit events from every route', function () {
       if (event.event_type !== 'session_start') expect(event.session_id, event.event_type).to.equal(sessionId);
       if (event.event_type !== 'session_start') expect(event.duration_ms, event.event_type).to.be.a('number').and.at.least(0);
     }
-    expect(only(events, 'session_end')[0]!.session_id).to.equal(sessionId);
+    expect(only(events, 'session_end')[0]).to.deep.include({ session_id: sessionId, channel: 'mcp', principal: { sub: 'api-key:alice', username: 'alice', roles: ['mcp-user'] } });
+    expect(only(events, 'session_end')[0]!.duration_ms, 'how long the session lasted').to.be.a('number').and.at.least(0);
+    expect(only(events, 'session_end')[0]!.client?.user_agent).to.equal(USER_AGENT);
     expect(new Set(events.map((event) => event.request_id)).size, 'one request id per HTTP request').to.be.greaterThan(5);
 
     const [toolCall] = only(events, 'tool_call');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Implementation } from '@modelcontextprotocol/sdk/types.js';
-import type { AuditBus } from '../audit/audit-bus.js';
+import type { AuditBus, AuditInput } from '../audit/audit-bus.js';
 import type { BackendRegistry } from '../backends/backend-registry.js';
 import type { ToolCatalog } from '../catalog/tool-catalog.js';
 import { BackendUnavailableError, ServiceUnavailableError, describeError } from '../errors.js';
@@ -30,6 +30,8 @@ export interface SessionManagerDeps {
  */
 export class SessionManager {
   private readonly sessions = new Map<string, ClientSession>();
+  /** Who opened each session and when, so its `session_end` event says who it was and how long it lasted. */
+  private readonly openedBy = new Map<string, Pick<AuditInput, 'principal' | 'client' | 'channel'> & { at: number }>();
   private readonly sweeper: NodeJS.Timeout;
   private listSignatures = new Map<string, string>();
 
@@ -64,10 +66,14 @@ export class SessionManager {
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => {
         this.sessions.set(id, session!);
-        this.deps.audit.emit({
-          event_type: 'session_start', outcome: 'success', session_id: id, channel: request.channel, request_id: request.requestId,
+        const who = {
+          channel: request.channel,
           principal: { sub: principal.sub, username: principal.username, roles: principal.roles },
           client: { address: request.clientAddress, user_agent: request.userAgent },
+        };
+        this.openedBy.set(id, { ...who, at: performance.now() });
+        this.deps.audit.emit({
+          event_type: 'session_start', outcome: 'success', session_id: id, request_id: request.requestId, ...who,
           ...(request.traceId ? { trace_id: request.traceId } : {}),
           ...(scope ? { server: scope } : {}),
         });
@@ -86,7 +92,12 @@ export class SessionManager {
     const session = this.sessions.get(id);
     if (!session) return;
     this.sessions.delete(id);
-    this.deps.audit.emit({ event_type: 'session_end', outcome: 'success', session_id: id, ...(session.scope ? { server: session.scope } : {}) });
+    const opened = this.openedBy.get(id);
+    this.openedBy.delete(id);
+    this.deps.audit.emit({
+      event_type: 'session_end', outcome: 'success', session_id: id, ...(session.scope ? { server: session.scope } : {}),
+      ...(opened ? { channel: opened.channel, principal: opened.principal, client: opened.client, duration_ms: Math.round(performance.now() - opened.at) } : {}),
+    });
     await this.deps.registry.closeSession(id);
     await session.server.close().catch(() => undefined);
   }
