@@ -369,13 +369,16 @@ describe('audit redaction rules from the config', function () {
 });
 
 describe('audit delivery to the sinks', function () {
-  it('a failing sink fails neither the call nor the other sinks, and shows in /health; a slow sink does not delay the call', async function () {
+  it('a failing sink fails neither the call nor the other sinks, and is logged and shown in /health; a slow sink does not delay the call', async function () {
     const backend = await startHttpBackend(otherBackend, { record: false });
     const audit = auditCollector();
     let slowReceived = 0;
     const broken = definePlugin<object>({ name: 'broken-sink', setup: (context) => context.hooks.audit(() => { throw new Error('disk full'); }) })();
     const slow = definePlugin<object>({ name: 'slow-sink', setup: (context) => context.hooks.audit(async () => { await new Promise((resolve) => setTimeout(resolve, 1_500)); slowReceived++; }) })();
     const gateway = await startGateway({ servers: { other: { type: 'http', url: backend.url } }, plugins: [broken, slow, audit.plugin] });
+    const logged: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string | Uint8Array) => logged.push(String(chunk)) > 0) as typeof process.stderr.write;
     try {
       const started = performance.now();
       const response = await httpJson(`${gateway.url}/mcp/invoke?mcp_server=other`, { body: { tool_name: 'echo', parameters: { text: 'x' } } });
@@ -388,7 +391,9 @@ describe('audit delivery to the sinks', function () {
       expect(JSON.stringify(health.body)).to.not.include('disk full');
       await gateway.gateway.flushAudit();
       expect(slowReceived).to.be.at.least(1);
+      expect(logged.join(''), 'the failure is logged').to.match(/audit sink .{0,2}broken-sink.{0,2} failed: disk full/);
     } finally {
+      process.stderr.write = write;
       await gateway.stop();
       await backend.stop();
     }
