@@ -10,6 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { completable } from '@modelcontextprotocol/sdk/server/completable.js';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, auditEventSchema, definePlugin, type AuditEvent, type AuditEventType } from '@secure-mcp-gateway/core';
@@ -36,6 +37,10 @@ function toolsBackend(server: McpServer) {
     throw new Error(`backend failed with key ${CREDENTIAL}`);
   });
   server.registerPrompt('greet', { argsSchema: { name: z.string() } }, ({ name }) => ({ messages: [{ role: 'user', content: { type: 'text', text: `hi ${name}` } }] }));
+  const names = ['alice', 'albert', 'bob'];
+  server.registerPrompt('login', { argsSchema: { user: completable(z.string(), (value) => names.filter((name) => name.startsWith(value))), password: completable(z.string(), () => []) } }, ({ user }) => ({
+    messages: [{ role: 'user', content: { type: 'text', text: `log in ${user}` } }],
+  }));
 }
 
 function otherBackend(server: McpServer) {
@@ -170,11 +175,14 @@ describe('audit events from every route', function () {
     await client.readResource({ uri: 'tools__docs://readme' });
     await client.listPrompts();
     await client.getPrompt({ name: 'tools__greet', arguments: { name: 'bob' } });
+    const completed = await client.complete({ ref: { type: 'ref/prompt', name: 'tools__login' }, argument: { name: 'user', value: 'al' } });
+    expect(completed.completion.values).to.deep.equal(['alice', 'albert']);
+    await client.complete({ ref: { type: 'ref/prompt', name: 'tools__login' }, argument: { name: 'password', value: 'pw-typed-7777' } });
     const sessionId = transport.sessionId!;
     await transport.terminateSession();
 
     const events = await eventsSince(mark);
-    expect(events.map((event) => event.event_type)).to.include.members(['session_start', 'tools_list', 'tool_call', 'resources_list', 'resource_read', 'prompts_list', 'prompt_get', 'session_end']);
+    expect(events.map((event) => event.event_type)).to.include.members(['session_start', 'tools_list', 'tool_call', 'resources_list', 'resource_read', 'prompts_list', 'prompt_get', 'completion', 'session_end']);
     for (const event of events.filter((e) => e.event_type !== 'session_end' && e.event_type !== 'server_status')) {
       expect(event, event.event_type).to.deep.include({ channel: 'mcp', outcome: 'success', principal: { sub: 'api-key:alice', username: 'alice', roles: ['mcp-user'] } });
       expect(event.client?.address, event.event_type).to.match(/127\.0\.0\.1/);
@@ -198,6 +206,9 @@ describe('audit events from every route', function () {
     });
     expect(only(events, 'resource_read')[0]).to.deep.include({ server: 'tools', resource: 'docs://readme' });
     expect(only(events, 'prompt_get')[0]).to.deep.include({ server: 'tools', prompt: 'greet', arguments: { name: 'bob' } });
+    expect(only(events, 'completion').map((event) => event.arguments)).to.deep.equal([{ user: 'al' }, { password: '[REDACTED]' }]);
+    expect(only(events, 'completion')[0]).to.deep.include({ server: 'tools', prompt: 'login', outcome: 'success' });
+    expect(JSON.stringify(events)).to.not.include('pw-typed-7777');
     expect(JSON.stringify(events)).to.not.include(CREDENTIAL).and.not.include('nested-e2e-5555');
     for (const secret of Object.values(ARGUMENT_SECRETS)) expect(JSON.stringify(events)).to.not.include(secret);
   });

@@ -8,6 +8,7 @@ export const AUDIT_EVENT_TYPES = [
   'resources_list',
   'prompt_get',
   'prompts_list',
+  'completion',
   'broadcast',
   'session_start',
   'session_end',

@@ -87,9 +87,13 @@ export class CallPipeline {
     const kind: CallKind = ref.type === 'ref/prompt' ? 'prompt' : 'resource';
     const target = await this.singleTarget(context, kind, ref.type === 'ref/prompt' ? ref.name : ref.uri);
     const action: AuthorizeAction = kind === 'prompt' ? 'prompts/get' : 'resources/read';
-    await this.deps.access.require({ ...this.who(context), action, target: { server: target.server, [kind]: target.name } });
-    const backendRef = ref.type === 'ref/prompt' ? { ...ref, name: target.name } : { ...ref, uri: target.name };
-    return this.connection(context, target.server).complete({ ...params, ref: backendRef }, this.callOptions(context));
+    // The partial value is recorded under the argument's own name, so the key-based redaction rules apply to it.
+    const fields = { server: target.server, [kind]: target.name, arguments: { [params.argument.name]: params.argument.value } };
+    return this.audited(context, 'completion', fields, async () => {
+      await this.deps.access.require({ ...this.who(context), action, target: { server: target.server, [kind]: target.name } });
+      const backendRef = ref.type === 'ref/prompt' ? { ...ref, name: target.name } : { ...ref, uri: target.name };
+      return this.connection(context, target.server).complete({ ...params, ref: backendRef }, this.callOptions(context));
+    });
   }
 
   /** The tools this caller may call: a transparent endpoint's own, or the aggregated catalog. */

@@ -11,6 +11,7 @@ const METHODS: Partial<Record<AuditEventType, string>> = {
   resources_list: 'resources/list',
   prompt_get: 'prompts/get',
   prompts_list: 'prompts/list',
+  completion: 'completion/complete',
   session_start: 'initialize',
 };
 
