@@ -59,3 +59,19 @@ function normalizeKey(key: string): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * A URL as it may be shown: userinfo and every query value replaced, since operators put credentials in both
+ * (`https://user:pass@host/mcp?api_key=…`). Anything that is not a URL is returned unchanged.
+ */
+export function redactUrl(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text;
+  }
+  const userinfo = url.username || url.password ? `${REDACTED}@` : '';
+  const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=${REDACTED}`).join('&');
+  return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query ? `?${query}` : ''}${url.hash}`;
+}

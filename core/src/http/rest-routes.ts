@@ -3,6 +3,7 @@
  * `/mcp`, so authentication, authorization and audit are identical; names here are the backends' own.
  */
 import { type Request, type Response, Router } from 'express';
+import { redactUrl } from '../audit/secret-redactor.js';
 import type { BackendRegistry } from '../backends/backend-registry.js';
 import type { ServerConfig } from '../backends/server-config.js';
 import { BadRequestError, NotFoundError } from '../errors.js';
@@ -141,7 +142,7 @@ export function describeServer(registry: BackendRegistry, name: string) {
   const snapshot = registry.snapshot(name);
   return {
     name,
-    url: config.url ?? null,
+    url: config.url ? redactUrl(config.url) : null,
     type: config.type,
     enabled: config.enabled,
     description: config.description ?? null,
