@@ -87,6 +87,7 @@ async function change(deps: AdminDeps, req: Request, res: Response, edit: Server
   try {
     if (!deps.reloader) throw new ConflictError('this gateway\'s servers are written inline in its config file; the admin API changes a servers file (set "servers" to a YAML file path)');
     if (edit.action === 'register') {
+      refuseHostAccess(edit.server);
       const candidate = badRequestOnConfigError(() => normalizeServers({ [edit.name]: edit.server }, 'body'));
       badRequestOnConfigError(() => deps.check(candidate));
     }
@@ -106,11 +107,21 @@ function registerBody(body: unknown): { name: string; server: ServerConfigInput 
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw new BadRequestError('body must be a JSON object: {"name": "...", "url": "...", ...}');
   const { name, ...server } = body as Record<string, unknown>;
   if (typeof name !== 'string' || name === '') throw new BadRequestError('"name" must be a non-empty string');
+  return { name, server: server as ServerConfigInput };
+}
+
+/** Over HTTP a server may only be reached, never make the gateway run a program or read a secret on its host. */
+function refuseHostAccess(server: ServerConfigInput): void {
   const local = HOST_FIELDS.filter((field) => field in server);
-  if (server['type'] === 'stdio' || local.length) {
+  if (server.type === 'stdio' || local.length) {
     throw new BadRequestError('stdio servers run a program on the gateway host; add them to the servers file on the host, not over HTTP');
   }
-  return { name, server: server as ServerConfigInput };
+  // A reference is resolved on the gateway host and its secret sent to the server's URL, which the caller chose.
+  const reference = (server.auth as { credential_ref?: unknown } | null | undefined)?.credential_ref;
+  if (reference !== undefined) {
+    const scheme = typeof reference === 'string' ? `${reference.split('://')[0]}://` : 'a reference';
+    throw new BadRequestError(`"auth.credential_ref" (${scheme}) reads a secret on the gateway host and would send it to a URL chosen over HTTP; add servers with credentials to the servers file on the host`);
+  }
 }
 
 function badRequestOnConfigError<T>(run: () => T): T {
