@@ -7,8 +7,11 @@ import type { ServerConfigInput } from './gateway-config.js';
 import serverSchema from './server-config.schema.json' with { type: 'json' };
 import { validateAgainstSchema } from './schema-validator.js';
 
-/** Server names become tool-name prefixes (`<server>__<tool>`), so `__` inside a name would make routing ambiguous. */
-const SERVER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]|_(?!_))*$/;
+/**
+ * Server names become tool-name prefixes (`<server>__<tool>`): with no `__` inside and no `_` at the end, the first
+ * `__` of a prefixed name is where the server ends (else `pay` + `_refund` and `pay_` + `refund` would be one name).
+ */
+const SERVER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]|_(?![_]|$))*$/;
 /** Generated tools live under this prefix; a server may not take it. */
 const RESERVED_NAMES = new Set(['broadcast']);
 
@@ -58,7 +61,7 @@ export function normalizeServers(input: Record<string, ServerConfigInput>, where
     const path = `${where}.${name}`;
     if (!SERVER_NAME.test(name) || RESERVED_NAMES.has(name)) {
       throw new ConfigError(
-        'server names use letters, digits, ".", "-" and single "_" (not "__", which separates server and tool), and "broadcast" is reserved',
+        'server names use letters, digits, ".", "-" and single "_" (not "__", which separates server and tool, nor a final "_"), and "broadcast" is reserved',
         path,
       );
     }
