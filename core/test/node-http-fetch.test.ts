@@ -85,6 +85,25 @@ describe('nodeHttpFetch', () => {
     expect(getEventListeners(shared.signal, 'abort')).to.have.length(0);
   });
 
+  it('fails a streamed answer that stays silent past the idle timeout, and keeps pooled connections usable', async () => {
+    const fetchLike = nodeHttpFetch({ idleTimeoutMs: 100 });
+    const response = await fetchLike(`${url}/stream`);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    let failure: unknown;
+    try {
+      await reader.read();
+    } catch (error) {
+      failure = error;
+    }
+    expect(failure, 'the silent stream should fail').to.be.instanceOf(Error);
+    expect(Date.now() - started).to.be.below(5_000);
+    expect(await (await fetchLike(`${url}/json`, { method: 'POST', body: 'a' })).json()).to.deep.equal({ echoed: 'a' });
+    await new Promise((resolve) => setTimeout(resolve, 40)); // idle in the pool, under both timeouts
+    expect(await (await fetchLike(`${url}/json`, { method: 'POST', body: 'b' })).json()).to.deep.equal({ echoed: 'b' });
+  });
+
   it('refuses to start on an aborted signal, and reports an unreachable server as "fetch failed"', async () => {
     const aborted = new AbortController();
     aborted.abort(new Error('closed'));

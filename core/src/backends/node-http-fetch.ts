@@ -15,10 +15,14 @@ import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 /** Statuses whose response has no body by definition (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 const RETRYABLE_ON_REUSED_SOCKET = new Set(['ECONNRESET', 'EPIPE']);
+/** As undici's headers and body timeouts: a backend that says nothing for this long has its request dropped. */
+const DEFAULT_IDLE_TIMEOUT_MS = 300_000;
 
 export interface NodeHttpFetchOptions {
   /** Sockets kept open per backend host when idle (default 64). */
   maxFreeSockets?: number;
+  /** A request (or a streamed answer) with no data for this long fails (default 300 s, as undici's fetch). */
+  idleTimeoutMs?: number;
 }
 
 /** One fetch with its own keep-alive agents; give each backend connection its own. */
@@ -40,7 +44,7 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): FetchLike {
       headers: plainHeaders(init?.headers, body),
       agent: secure ? agents.https : agents.http,
     };
-    const response = await send(url, requestOptions, body ?? undefined, signal, secure);
+    const response = await send(url, requestOptions, body ?? undefined, signal, secure, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
     if (response.status >= 300 && response.status < 400 && response.headers.has('location') && init?.redirect !== 'manual') {
       await response.body?.cancel().catch(() => undefined);
       return fetch(url, init); // the global fetch follows redirects as the Fetch standard says
@@ -59,7 +63,7 @@ function plainHeaders(given: RequestInit['headers'], body: string | Uint8Array |
 }
 
 /** Sends once; a keep-alive socket the server had just closed is retried once on a fresh one (nothing was processed). */
-function send(url: URL, options: RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, secure: boolean, retried = false): Promise<Response> {
+function send(url: URL, options: RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, secure: boolean, idleTimeoutMs: number, retried = false): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const request = (secure ? httpsRequest : httpRequest)(url, options);
     let settled = false;
@@ -84,12 +88,13 @@ function send(url: URL, options: RequestOptions, body: string | Uint8Array | und
       };
       signal.addEventListener('abort', onAbort, { once: true });
     }
+    request.setTimeout(idleTimeoutMs, () => request.destroy(new Error(`no data from the server for ${idleTimeoutMs / 1000}s`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
       if (!retried && request.reusedSocket && error.code && RETRYABLE_ON_REUSED_SOCKET.has(error.code)) {
         settled = true;
         release();
-        send(url, options, body, signal, secure, true).then(resolve, reject);
+        send(url, options, body, signal, secure, idleTimeoutMs, true).then(resolve, reject);
         return;
       }
       fail(new TypeError('fetch failed', { cause: error }));
