@@ -63,6 +63,10 @@ describe('CLI: local commands', function () {
     const bad = await runCli(['config', 'validate', '-c', 'bad.config.json'], { cwd: dir });
     expect(bad.code).to.equal(1);
     expect(bad.stderr).to.match(/config\.servers\.beta.*timeout/);
+    await writeFile(join(dir, 'open.config.json'), JSON.stringify({ server: { host: '0.0.0.0' }, servers: {} }));
+    const open = await runCli(['config', 'validate', '-c', 'open.config.json'], { cwd: dir });
+    expect(open.code, 'validate refuses what start would refuse').to.equal(1);
+    expect(open.stderr).to.include('only binds to loopback');
   });
 
   it('config validate turns a wrong environment variable into a message naming it', async function () {

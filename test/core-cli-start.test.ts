@@ -58,6 +58,7 @@ describe('mcp-gateway start', function () {
     try {
       await waitFor(() => output.includes(`listening on http://127.0.0.1:${port}`), `the gateway to listen on ${port}`, 20_000);
       expect(output).to.match(/NO AUTHENTICATION/);
+      expect(output, 'no color codes in a log that is not a terminal').not.to.include('\u001b[');
       const client = await connectClient(`http://127.0.0.1:${port}/mcp`);
       const result = await client.callTool({ name: 'everything__echo', arguments: { message: 'from the CLI' } });
       expect(JSON.stringify(result.content)).to.contain('from the CLI');
@@ -73,7 +74,11 @@ describe('mcp-gateway start', function () {
     await writeFile(join(dir, 'bad.yaml'), 'server:\n  port: eighty\n  hots: 127.0.0.1\n');
     const result = await runCli(['start', '--config', 'bad.yaml'], { cwd: dir });
     expect(result.code).to.equal(1);
-    expect(result.stderr).to.equal('mcp-gateway: invalid configuration:\n  - config.server: unknown option "hots"\n  - config.server.port: must be integer\n');
+    const file = join(dir, 'bad.yaml');
+    expect(result.stderr).to.equal(
+      `mcp-gateway: invalid configuration:\n  - ${file}: config.server: unknown option "hots" (expected one of: host, port, publicUrl, trustProxy, bodyLimit, allowedOrigins, allowUnauthenticatedRemote)\n` +
+        `  - ${file}: config.server.port: must be integer\n`,
+    );
   });
 
   it('exits non-zero naming the file when the config cannot be read', async function () {

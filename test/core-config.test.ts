@@ -145,7 +145,24 @@ describe('configuration', function () {
       dirs.push(dir);
       await writeFile(join(dir, 'gateway.config.yaml'), 'plugins:\n  - package: "@secure-mcp-gateway/plugin-that-does-not-exist"\n');
       const error = await loadConfig({ cwd: dir }).then(() => expect.fail('loaded'), (caught: Error) => caught);
-      expect(error.message).to.match(/^config\.plugins\.0: cannot load plugin package "@secure-mcp-gateway\/plugin-that-does-not-exist"/);
+      expect(error.message.startsWith(`${join(dir, 'gateway.config.yaml')}: config.plugins.0: cannot load plugin package "@secure-mcp-gateway/plugin-that-does-not-exist"`), error.message).to.equal(true);
+    });
+
+    it('in a config file, naming the file and the options that exist', async function () {
+      const dir = await projectDir();
+      dirs.push(dir);
+      await writeFile(join(dir, 'gateway.config.yaml'), 'server:\n  prot: 8000\n');
+      const error = await loadConfig({ cwd: dir }).then(() => expect.fail('loaded'), (caught: Error) => caught);
+      expect(error.message).to.contain(`${join(dir, 'gateway.config.yaml')}: config.server: unknown option "prot" (expected one of: host, port, publicUrl,`);
+    });
+
+    it('in the servers file\'s top-level key, instead of running with no servers', async function () {
+      const dir = await projectDir();
+      dirs.push(dir);
+      await writeFile(join(dir, 'mcp_servers.yaml'), 'server:\n  prod-elk-1:\n    url: http://127.0.0.1:1/mcp\n');
+      const error = await startupError({ servers: './mcp_servers.yaml' }, dir);
+      expect(error).to.be.instanceOf(ConfigError);
+      expect(error.message).to.equal(`${join(dir, 'mcp_servers.yaml')}: unknown key "server" (expected only "servers", a mapping of server name to settings)`);
     });
   });
 

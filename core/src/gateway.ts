@@ -37,6 +37,8 @@ export interface Gateway {
   readonly app: express.Express;
   /** Listens on `config.server.host:port` (port 0 picks a free one) and returns the bound URL. */
   start(): Promise<{ url: string; port: number }>;
+  /** The check `start()` makes before listening: without authentication, only a loopback host. Throws ConfigError. */
+  checkBind(): void;
   stop(): Promise<void>;
   /**
    * Re-reads the servers file and applies what changed without a restart (`SIGHUP` in the CLI calls this; the file
@@ -106,6 +108,7 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     config,
     logger,
     app,
+    checkBind: () => assertSafeBind(config, authenticator.enabled, logger),
     async start() {
       assertSafeBind(config, authenticator.enabled, logger);
       await plugins.startAll();

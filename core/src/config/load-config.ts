@@ -45,10 +45,12 @@ export async function loadConfigFile(options: { explicitPath?: string; cwd?: str
 
 /**
  * Validates the config, applies defaults, reads the servers file and loads plugins named by package.
- * `baseDir` is where relative paths (the servers file, plugin paths) are resolved.
+ * `baseDir` is where relative paths (the servers file, plugin paths) are resolved; `configFile`, when the config
+ * came from one, prefixes error paths so that a typo names the file it is in.
  */
-export async function resolveConfig(input: GatewayConfigInput, baseDir: string): Promise<GatewayConfig> {
-  const config = validateAgainstSchema<GatewayConfigInput>(configSchema, structuredCloneConfig(input), 'config');
+export async function resolveConfig(input: GatewayConfigInput, baseDir: string, configFile?: string): Promise<GatewayConfig> {
+  const where = configFile ? `${configFile}: config` : 'config';
+  const config = validateAgainstSchema<GatewayConfigInput>(configSchema, structuredCloneConfig(input), where);
   const server = config.server as GatewayConfig['server'];
   server.publicUrl ??= `http://${server.host.includes(':') ? `[${server.host}]` : server.host}:${server.port}`;
 
@@ -65,7 +67,7 @@ export async function resolveConfig(input: GatewayConfigInput, baseDir: string):
     server,
     servers,
     serversFile,
-    plugins: await loadPlugins(config.plugins ?? [], baseDir),
+    plugins: await loadPlugins(config.plugins ?? [], baseDir, where),
     logging: config.logging as GatewayConfig['logging'],
     access: config.access as GatewayConfig['access'],
     audit: config.audit as GatewayConfig['audit'],
@@ -77,7 +79,7 @@ export async function resolveConfig(input: GatewayConfigInput, baseDir: string):
 /** Loads the config file found from `cwd` (or `explicitPath`) and resolves it. */
 export async function loadConfig(options: { explicitPath?: string; cwd?: string } = {}): Promise<GatewayConfig> {
   const { input, filepath } = await loadConfigFile(options);
-  return resolveConfig(input, filepath ? dirname(filepath) : (options.cwd ?? process.cwd()));
+  return resolveConfig(input, filepath ? dirname(filepath) : (options.cwd ?? process.cwd()), filepath);
 }
 
 /** Plugin objects carry functions, so clone only the plain parts before ajv fills in defaults. */
@@ -86,10 +88,10 @@ function structuredCloneConfig(input: GatewayConfigInput): GatewayConfigInput {
   return { ...structuredClone(rest), ...(plugins ? { plugins: [...plugins] } : {}) };
 }
 
-async function loadPlugins(entries: NonNullable<GatewayConfigInput['plugins']>, baseDir: string): Promise<GatewayPlugin[]> {
+async function loadPlugins(entries: NonNullable<GatewayConfigInput['plugins']>, baseDir: string, where: string): Promise<GatewayPlugin[]> {
   const plugins: GatewayPlugin[] = [];
   for (const [index, entry] of entries.entries()) {
-    plugins.push('package' in entry ? await importPlugin(entry, baseDir, `config.plugins.${index}`) : (entry as GatewayPlugin));
+    plugins.push('package' in entry ? await importPlugin(entry, baseDir, `${where}.plugins.${index}`) : (entry as GatewayPlugin));
   }
   return plugins;
 }

@@ -5,8 +5,11 @@ import type { JsonSchema } from '../plugin.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
-/** One ajv instance: defaults applied in place, every error reported, schemas compiled once. */
-const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false }));
+/**
+ * One ajv instance: defaults applied in place, every error reported, schemas compiled once; `verbose` keeps each
+ * error's schema, so an unknown option can be answered with the options that exist.
+ */
+const ajv = addFormats(new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true }));
 const compiled = new WeakMap<JsonSchema, ValidateFunction>();
 
 /**
@@ -43,7 +46,7 @@ function describe(error: ErrorObject, where: string): string {
   const path = [where, ...error.instancePath.split('/').slice(1).map(unescapePointer)].filter(Boolean).join('.');
   switch (error.keyword) {
     case 'additionalProperties':
-      return `${path}: unknown option "${String(error.params['additionalProperty'])}"`;
+      return `${path}: unknown option "${String(error.params['additionalProperty'])}"${knownOptions(error)}`;
     case 'required':
       return `${path}: missing required option "${String(error.params['missingProperty'])}"`;
     case 'enum':
@@ -53,6 +56,13 @@ function describe(error: ErrorObject, where: string): string {
     default:
       return `${path}: ${error.message ?? 'is invalid'}`;
   }
+}
+
+/** ` (expected one of: a, b)` from the schema's `properties`, or nothing when the schema names none. */
+function knownOptions(error: ErrorObject): string {
+  const properties = (error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const names = properties ? Object.keys(properties) : [];
+  return names.length ? ` (expected one of: ${names.join(', ')})` : '';
 }
 
 function unescapePointer(segment: string): string {

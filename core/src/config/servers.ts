@@ -33,6 +33,11 @@ export async function readServersFile(path: string): Promise<Record<string, Serv
   if (typeof document !== 'object' || Array.isArray(document)) {
     throw new ConfigError(`servers file ${path} must be a mapping with a "servers" key`);
   }
+  // A misspelt top-level key would otherwise leave the gateway silently without servers.
+  const unknown = Object.keys(document).find((key) => key !== 'servers');
+  if (unknown !== undefined) {
+    throw new ConfigError(`unknown key "${unknown}" (expected only "servers", a mapping of server name to settings)`, path);
+  }
   const servers = (document as { servers?: unknown }).servers ?? {};
   if (typeof servers !== 'object' || servers === null || Array.isArray(servers)) {
     throw new ConfigError('must be a mapping of server name to settings', `${path}: servers`);

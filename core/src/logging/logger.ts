@@ -21,9 +21,15 @@ export function createLogger(options: { level: string; format: 'json' | 'pretty'
     format: winston.format.combine(
       scrub,
       winston.format.timestamp(),
-      options.format === 'json' ? winston.format.json() : winston.format.combine(winston.format.colorize(), pretty),
+      options.format === 'json' ? winston.format.json() : colorized(pretty),
     ),
     // Logs go to stderr so that stdout stays free for data (e.g. `--json` CLI output, audit to stdout).
     transports: [new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose', 'silly'] })],
   });
+}
+
+/** Colors only on a terminal: escape codes in a redirected log or a container's log are noise (NO_COLOR opts out). */
+function colorized(format: winston.Logform.Format): winston.Logform.Format {
+  const terminal = process.stderr.isTTY === true && !process.env['NO_COLOR'];
+  return terminal ? winston.format.combine(winston.format.colorize(), format) : format;
 }
