@@ -6,6 +6,9 @@
  */
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import auditPostgres from '@secure-mcp-gateway/plugin-audit-postgres';
@@ -37,6 +40,7 @@ describe('CLI: broadcast and audit query', function () {
   const backends: Record<string, HttpBackend> = {};
   let database: TestDatabase;
   let gateway: RunningGateway;
+  let dir: string;
   const cli = (args: string[]) => runCli(args, { env: { MCP_GATEWAY_URL: gateway.url } });
 
   before(async function () {
@@ -44,13 +48,14 @@ describe('CLI: broadcast and audit query', function () {
     backends['logs-b'] = await startHttpBackend(logsServer('logs-b', true));
     backends['metrics'] = await startHttpBackend(logsServer('metrics', false));
     database = await createTestDatabase('cli_audit');
+    dir = await mkdtemp(join(tmpdir(), 'cli-audit-'));
     gateway = await startGateway({
       servers: {
         'logs-a': { url: backends['logs-a'].url, tags: ['logging'] },
         'logs-b': { url: backends['logs-b'].url, tags: ['logging'] },
         metrics: { url: backends['metrics'].url, tags: ['metrics'] },
       },
-      plugins: [broadcast(), auditPostgres({ connectionString: database.url })],
+      plugins: [broadcast(), auditPostgres({ connectionString: database.url, spoolFile: join(dir, 'spool.jsonl') })],
     });
   });
 
@@ -58,6 +63,7 @@ describe('CLI: broadcast and audit query', function () {
     await gateway?.stop();
     for (const backend of Object.values(backends)) await backend.stop();
     await database?.drop();
+    if (dir) await rm(dir, { recursive: true, force: true });
   });
 
   it('broadcast --format summary (the default): counts, then each server\'s result cut to 200 characters', async function () {
