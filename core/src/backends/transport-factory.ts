@@ -4,6 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { FetchLike, Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { BackendAuthMaterial } from './credential-injection.js';
 import { nodeHttpFetch } from './node-http-fetch.js';
+import { limitResponseSize } from './response-size-limit.js';
 import type { ServerConfig } from './server-config.js';
 
 export interface CreatedTransport {
@@ -26,13 +27,13 @@ export function createBackendTransport(server: ServerConfig, auth: BackendAuthMa
   }
   const url = new URL(server.url!);
   const headers = { ...server.headers };
-  const authFetch = authenticatedFetch(auth, nodeHttpFetch());
+  const authFetch = authenticatedFetch(auth, limitResponseSize(nodeHttpFetch()));
   if (server.type === 'sse') {
     return {
       transport: new SSEClientTransport(url, {
         requestInit: { headers },
         fetch: authFetch,
-        eventSourceInit: { fetch: (input, init) => authenticatedFetch(auth, fetch)(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
+        eventSourceInit: { fetch: (input, init) => authenticatedFetch(auth, limitResponseSize(fetch))(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }) },
       }),
     };
   }
