@@ -87,6 +87,15 @@ describe('security: the admin API cannot reach the gateway host', function () {
     }
   });
 
+  it('refuses header names and values that would split a request (CR, LF, NUL)', async function () {
+    for (const headers of [{ 'X-Team': 'a\r\nX-Injected: 1' }, { 'X-Team': 'a\u0000' }, { 'X-Team\r\nX-Injected': 'a' }]) {
+      const answer = await register({ name: 'headers', url: collector.url, headers });
+      expect(answer.status, JSON.stringify(headers)).to.equal(400);
+      expect(answer.body.message).to.include('headers');
+    }
+    expect(JSON.stringify(collector.requests)).to.not.include('X-Injected'.toLowerCase());
+  });
+
   it('still registers a plain HTTP server', async function () {
     const answer = await register({ name: 'plain', url: collector.url });
     expect(answer.status, JSON.stringify(answer.body)).to.equal(201);

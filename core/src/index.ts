@@ -29,7 +29,7 @@ export { auditEventSchema } from './audit/audit-event-schema.js';
 export { SecretRedactor } from './audit/secret-redactor.js';
 export { fetchWithRequestSignal } from './backends/request-signal-fetch.js';
 export { nodeHttpFetch } from './backends/node-http-fetch.js';
-export { limitResponseSize, MAX_BACKEND_MESSAGE_BYTES } from './backends/response-size-limit.js';
+export { MAX_BACKEND_MESSAGE_BYTES } from './backends/response-size-limit.js';
 export type { BackendAuthConfig, ServerConfig, ServersConfig, ServerTransportType } from './backends/server-config.js';
 export { NAME_SEPARATOR, qualifiedName, splitQualifiedName } from './catalog/names.js';
 export { defineServiceToken, AuditStoreToken, AuthChallengeToken } from './tokens.js';
