@@ -1,4 +1,5 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cosmiconfig } from 'cosmiconfig';
 import { ConfigError, describeError } from '../errors.js';
@@ -39,7 +40,8 @@ export async function loadConfigFile(options: { explicitPath?: string; cwd?: str
     if (!result) return { input: {} };
     return { input: (result.config ?? {}) as GatewayConfigInput, filepath: result.filepath };
   } catch (error) {
-    throw new ConfigError(`cannot load config${options.explicitPath ? ` ${options.explicitPath}` : ''}: ${describeError(error)}`);
+    const file = options.explicitPath ?? CONFIG_SEARCH_PLACES.map((place) => join(cwd, place)).find((path) => existsSync(path));
+    throw new ConfigError(`cannot load config${file ? ` ${file}` : ''}: ${describeError(error)}`);
   }
 }
 
