@@ -58,6 +58,27 @@ describe('security: names from config and backends', function () {
     expect(String(error)).to.include('broadcast_');
   });
 
+  it('drops backend tools and prompts whose names hold control or invisible characters or run too long', async function () {
+    const hidden = ['line\nbreak', 'nul\u0000byte', 'bidi\u202Eesrever', 'zero\u200Bwidth', 'x'.repeat(129)];
+    const backend = await startHttpBackend((server) => {
+      labelled('odd', ['plain', ...hidden])(server);
+      for (const name of ['greet', 'greet\r\nforged']) server.registerPrompt(name, {}, () => ({ messages: [{ role: 'user', content: { type: 'text', text: name } }] }));
+    });
+    backends.push(backend);
+    const gateway = await startGateway({ servers: { odd: { type: 'http', url: backend.url } } });
+    gateways.push(gateway);
+    const client = await connectClient(gateway.mcpUrl);
+    clients.push(client);
+    expect((await client.listTools()).tools.map((tool) => tool.name)).to.deep.equal(['odd__plain']);
+    expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).to.deep.equal(['odd__greet']);
+    for (const name of hidden) {
+      const result = await client.callTool({ name: `odd__${name}`, arguments: {} }).then((value) => value, (error: unknown) => ({ isError: true, content: [{ type: 'text', text: String(error) }] }));
+      expect(result.isError, JSON.stringify(name)).to.equal(true);
+    }
+    const calls = backend.requests.filter((request) => (request.body as { method?: string })?.method === 'tools/call');
+    expect(calls).to.deep.equal([]);
+  });
+
   it('keeps a backend tool named with "__" routed to its own server', async function () {
     const alpha = await startHttpBackend(labelled('alpha', ['beta__query']));
     const beta = await startHttpBackend(labelled('beta', ['query']));

@@ -25,6 +25,7 @@ import type { Logger } from '../logging/logger.js';
 import { BackendUnavailableError, describeError, type GatewayError } from '../errors.js';
 import type { BackendStatus } from '../hooks.js';
 import { isSessionLost, toBackendError } from './backend-errors.js';
+import { unusableName } from '../catalog/names.js';
 import { type BackendAuthMaterial, type CredentialInjector, withoutInjectedArguments } from './credential-injection.js';
 import { type ProgressMeta, ProgressRouter } from './progress-router.js';
 import type { ServerConfig } from './server-config.js';
@@ -222,10 +223,19 @@ export class BackendConnection {
         : [],
       capabilities.prompts ? collectPages((cursor) => client.listPrompts(cursor ? { cursor } : {}, { timeout: this.timeoutMs }), 'prompts') : [],
     ]);
-    this.tools = withoutInjectedArguments(tools as Tool[], Object.keys(this.auth?.arguments ?? {}));
+    this.tools = withoutInjectedArguments(this.usable(tools as Tool[], 'tool'), Object.keys(this.auth?.arguments ?? {}));
     this.resources = resources as Resource[];
     this.resourceTemplates = templates as ResourceTemplate[];
-    this.prompts = prompts as Prompt[];
+    this.prompts = this.usable(prompts as Prompt[], 'prompt');
+  }
+
+  /** Names are untrusted: those that could forge a log line or pass for another name are dropped, with a warning. */
+  private usable<T extends { name: string }>(items: T[], noun: string): T[] {
+    return items.filter((item) => {
+      const why = unusableName(item.name);
+      if (why) this.options.logger.warn(`server "${this.name}": ${noun} ${JSON.stringify(item.name.slice(0, 64))} is not offered: ${why}`);
+      return why === undefined;
+    });
   }
 
   private installListChangedHandlers(client: Client): void {
