@@ -108,6 +108,14 @@ describe('configuration', function () {
     expect(missing.message).to.contain('cannot load config nope.yaml');
   });
 
+  it('refuses a TypeScript config with a syntax error, naming its line, instead of running a repaired guess', async function () {
+    const dir = await projectDir();
+    dirs.push(dir);
+    await writeFile(join(dir, 'gateway.config.ts'), "export default {\n  server: { port: 0 }\n  servers: {},\n};\n");
+    const error = await loadConfig({ cwd: dir }).then(() => expect.fail('loaded'), (caught: Error) => caught);
+    expect(error.message).to.equal(`cannot load config ${join(dir, 'gateway.config.ts')}: line 3, column 3: ',' expected.`);
+  });
+
   describe('mistakes name the path and the expected shape', function () {
     it('in the config', async function () {
       const error = await startupError({ server: { port: 'eighty' as unknown as number, prot: 1 } as never, logging: { level: 'loud' as never } });

@@ -30,7 +30,7 @@ export async function loadConfigFile(options: { explicitPath?: string; cwd?: str
   const cwd = options.cwd ?? process.cwd();
   const explorer = cosmiconfig('gateway', {
     searchPlaces: CONFIG_SEARCH_PLACES,
-    loaders: { '.mts': (await import('cosmiconfig')).defaultLoaders['.ts'] },
+    loaders: { '.ts': loadTypeScript, '.mts': loadTypeScript },
     cache: false,
   });
   try {
@@ -43,6 +43,22 @@ export async function loadConfigFile(options: { explicitPath?: string; cwd?: str
     const file = options.explicitPath ?? CONFIG_SEARCH_PLACES.map((place) => join(cwd, place)).find((path) => existsSync(path));
     throw new ConfigError(`cannot load config${file ? ` ${file}` : ''}: ${describeError(error)}`);
   }
+}
+
+/**
+ * TypeScript configs are transpiled without type checking, and the transpiler repairs syntax errors silently (a
+ * missing comma or bracket). Refuse them first, with their line, so a typo never runs as something else.
+ */
+async function loadTypeScript(filepath: string, content: string): Promise<unknown> {
+  const { default: ts } = await import('typescript');
+  const { diagnostics = [] } = ts.transpileModule(content, { fileName: filepath, reportDiagnostics: true });
+  const [first] = diagnostics;
+  if (first) {
+    const at = first.file && first.start !== undefined ? first.file.getLineAndCharacterOfPosition(first.start) : undefined;
+    const where = at ? `line ${at.line + 1}, column ${at.character + 1}: ` : '';
+    throw new Error(`${where}${ts.flattenDiagnosticMessageText(first.messageText, '\n')}`);
+  }
+  return (await import('cosmiconfig')).defaultLoaders['.ts'](filepath, content);
 }
 
 /**
