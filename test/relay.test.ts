@@ -17,6 +17,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { auditCollector } from './support/audit-collector.js';
 import { everythingStdio, startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
@@ -72,6 +73,7 @@ const textOf = (result: unknown) => ((result as { content?: Array<{ text?: strin
 
 describe('relaying between client and backend', function () {
   const cancelled: string[] = [];
+  const audit = auditCollector();
   let backend: HttpBackend;
   let gateway: RunningGateway;
   let plain: Client;
@@ -81,7 +83,7 @@ describe('relaying between client and backend', function () {
 
   before(async function () {
     backend = await startHttpBackend(relayBackend(cancelled), { name: 'relay-backend' });
-    gateway = await startGateway({ servers: { relay: { type: 'http', url: backend.url, timeout: 20 }, everything: everythingStdio() } });
+    gateway = await startGateway({ servers: { relay: { type: 'http', url: backend.url, timeout: 20 }, everything: everythingStdio() }, plugins: [audit.plugin] });
     plain = await connectClient(gateway.mcpUrl, { name: 'plain' });
     plain.setNotificationHandler(ToolListChangedNotificationSchema, async () => void listChanged++);
     capable = await connectClient(gateway.mcpUrl, { name: 'capable', capabilities: { sampling: {}, elicitation: {}, roots: { listChanged: true } } });
@@ -130,6 +132,9 @@ describe('relaying between client and backend', function () {
     const requestId = (backendCall()!.body as { id: number }).id;
     const notice = backend.requests.find((request) => (request.body as { method?: string })?.method === 'notifications/cancelled');
     expect((notice?.body as { params?: { requestId?: unknown } })?.params?.requestId).to.equal(requestId);
+    const event = () => audit.events.find((e) => e.event_type === 'tool_call' && e.tool === 'wait-for-cancel');
+    await waitFor(() => event() !== undefined, 'the audit event of the cancelled call');
+    expect(event()).to.include({ outcome: 'error', error: 'call to server "relay" was cancelled: user pressed stop' });
   });
 
   it('relays a sampling request to the client that made the call, and its answer back', async function () {

@@ -16,6 +16,8 @@ export const RpcCode = {
   AccessDenied: -32003,
   Unauthenticated: -32004,
   BackendError: -32005,
+  /** As in the Language Server Protocol; MCP sends no answer to a cancelled request, so this reaches logs and audit. */
+  RequestCancelled: -32800,
 } as const;
 export type RpcCode = (typeof RpcCode)[keyof typeof RpcCode];
 
@@ -117,6 +119,14 @@ export class BackendTimeoutError extends GatewayError {
   override readonly code = 'backend_timeout';
   override readonly status = 504;
   override readonly rpcCode = RpcCode.RequestTimeout;
+}
+
+/** The caller cancelled the request (MCP notifications/cancelled, or it went away); nobody waits for the answer. */
+export class RequestCancelledError extends GatewayError {
+  override readonly code = 'cancelled';
+  /** nginx's "client closed request": no standard status fits, and no client is left to read it. */
+  override readonly status = 499;
+  override readonly rpcCode = RpcCode.RequestCancelled;
 }
 
 /** A dependency of the gateway itself (a JWKS endpoint, an audit store) is down: refuse rather than guess. */

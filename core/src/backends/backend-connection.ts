@@ -22,7 +22,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logging/logger.js';
-import { BackendUnavailableError, describeError, type GatewayError } from '../errors.js';
+import { BackendUnavailableError, RequestCancelledError, describeError, type GatewayError } from '../errors.js';
 import type { BackendStatus } from '../hooks.js';
 import { isSessionLost, toBackendError } from './backend-errors.js';
 import { unusableName } from '../catalog/names.js';
@@ -162,6 +162,8 @@ export class BackendConnection {
           await this.drop(`session lost: ${describeError(error)}`);
           continue;
         }
+        // The SDK reports every aborted request as a timeout; a caller's cancellation is not the server's fault.
+        if (options.signal?.aborted) throw new RequestCancelledError(`call to server "${this.name}" was cancelled${reasonOf(options.signal)}`);
         const failure = this.failure(error, timeoutMs);
         if (failure instanceof BackendUnavailableError) this.markDown(client, failure.message);
         throw failure;
@@ -318,4 +320,9 @@ async function collectPages<K extends string>(
     if (!cursor) break;
   }
   return items;
+}
+
+/** The reason the caller gave for cancelling, when it gave one in words. */
+function reasonOf(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' && signal.reason ? `: ${signal.reason}` : '';
 }
