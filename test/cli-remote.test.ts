@@ -169,6 +169,6 @@ describe('CLI against a running gateway', function () {
     expect(broadcast.stderr).to.include('HTTP 404').and.include('broadcast plugin');
     const audit = await cli(['audit', 'query', '--limit', '5']);
     expect(audit.code).to.equal(1);
-    expect(audit.stderr).to.include('HTTP 404');
+    expect(audit.stderr).to.include('HTTP 404').and.include('no queryable audit store').and.include('DATABASE_URL');
   });
 });

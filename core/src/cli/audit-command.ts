@@ -1,6 +1,7 @@
 /** `mcp-gateway audit query`: read the audit trail back from a gateway with a queryable audit store. */
 import { type Command, Option } from 'commander';
 import { addRemoteOptions, GatewayClient, type RemoteOptions } from './gateway-client.js';
+import { RemoteError } from './cli-errors.js';
 import { printJson, printLine, printTable } from './output.js';
 
 interface AuditQueryOptions extends RemoteOptions {
@@ -50,7 +51,14 @@ export function registerAuditCommand(program: Command): void {
       from: options.from, to: options.to, limit: options.limit, cursor: options.cursor,
     };
     for (const [key, value] of Object.entries(filters)) if (value !== undefined) query.set(key, value);
-    const page = await new GatewayClient(options).get<{ events: AuditRow[]; next_cursor?: string; nextCursor?: string }>(`/audit${query.size ? `?${query}` : ''}`);
+    const page = await new GatewayClient(options)
+      .get<{ events: AuditRow[]; next_cursor?: string; nextCursor?: string }>(`/audit${query.size ? `?${query}` : ''}`)
+      .catch((error: unknown) => {
+        if (error instanceof RemoteError && error.status === 404 && /no route/.test(error.message)) {
+          throw new RemoteError(404, error.code, `${error.message} (this gateway has no queryable audit store: add the audit-postgres plugin; the shipped config does with DATABASE_URL)`);
+        }
+        throw error;
+      });
     if (options.json) return printJson(page);
     if (!page.events.length) return printLine('no audit events');
     printTable(page.events, {
