@@ -19,7 +19,7 @@ export const adminUi = definePlugin<AdminUiOptions>({
   setup(context) {
     const options = context.options as ResolvedOptions;
     context.addRoutes(staticAppRouter(APP_DIR, options), { auth: 'none' });
-    context.logger.info(`web UI at ${context.gateway.publicUrl}${options.basePath}/ (${options.oidc ? `login with ${options.oidc.authority}` : 'authentication off'})`);
+    context.logger.info(`web UI at ${context.gateway.publicUrl}${options.basePath}/ (${options.oidc ? `login with ${options.oidc.authority}` : 'no login: the oidc option is not set'})`);
   },
 });
 
