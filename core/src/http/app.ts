@@ -23,6 +23,7 @@ import { adminRouter } from './admin-routes.js';
 import type { Authenticator } from './authenticator.js';
 import { asPublicError, sendRestError, sendRpcHttpError } from './error-response.js';
 import { healthReport } from './health.js';
+import { loopbackOnly } from './loopback-guard.js';
 import { requestInfoOf } from './request-info.js';
 import { restRouter } from './rest-routes.js';
 
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.server.trustProxy);
+  // Unless the operator opted in to unauthenticated remote callers, a gateway without authentication is loopback only.
+  if (!authenticator.enabled && config.server.allowUnauthenticatedRemote !== true) app.use(loopbackOnly(config.server.allowedOrigins ?? []));
   app.use(express.json({ limit: config.server.bodyLimit }));
 
   const authenticate = async (req: Request, channel: Channel): Promise<{ principal: Principal; request: RequestInfo }> => {
