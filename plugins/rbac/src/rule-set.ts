@@ -55,7 +55,7 @@ function appliesTo(rule: CompiledRule, { action, target }: AuthorizeInput): bool
 function compile(rule: RbacRule, index: number): CompiledRule {
   const label = `rbac rule ${index}${rule.description ? ` ("${rule.description}")` : ''}`;
   const items: Partial<Record<ItemKind, Matcher>> = {};
-  for (const kind of ['tools', 'resources', 'prompts'] as const) if (rule[kind]) items[kind] = glob(rule[kind]);
+  for (const kind of ['tools', 'resources', 'prompts'] as const) if (rule[kind]) items[kind] = kind === 'resources' ? glob(rule[kind]) : nameGlob(rule[kind]);
   const serverLevel = Object.keys(items).length === 0;
   if (rule.admin && (rule.servers || !serverLevel)) throw new ConfigError('an admin rule cannot also name servers, tools, resources or prompts', `plugins.rbac.rules.${index}`);
   return {
@@ -79,4 +79,16 @@ function subjectMatcher(rule: RbacRule): (principal: Principal) => boolean {
 
 function glob(patterns: string[]): Matcher {
   return picomatch(patterns, { dot: true });
+}
+
+/** Stands in for "/" while matching: a control character, which no name the gateway offers contains. */
+const SLASH_STAND_IN = '\u0000';
+
+/**
+ * Tool and prompt names are not paths: "/" in them is an ordinary character that `*` matches too, or a deny such as
+ * `*delete*` would miss `admin/delete_user`.
+ */
+function nameGlob(patterns: string[]): Matcher {
+  const match = glob(patterns.map((pattern) => pattern.replaceAll('/', SLASH_STAND_IN)));
+  return (value) => match(value.replaceAll('/', SLASH_STAND_IN));
 }
