@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { fetchWithRequestSignal, type ServerConfigInput } from '@secure-mcp-gateway/core';
+import { nodeHttpFetch, type ServerConfigInput } from '@secure-mcp-gateway/core';
 import { type BenchChild, startChild } from './child-process.js';
 import type { GatewayProcessParams } from './gateway-process.js';
 
@@ -36,7 +36,7 @@ export function startGatewayProcess({ profileDir, ...params }: GatewayProcessOpt
  */
 export async function connectHttpClient(url: string, name = 'bench-client'): Promise<Client> {
   const client = new Client({ name, version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: fetchWithRequestSignal() }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { fetch: nodeHttpFetch() }));
   return client;
 }
 

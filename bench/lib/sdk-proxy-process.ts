@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolRequestSchema, CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { fetchWithRequestSignal } from '@secure-mcp-gateway/core';
+import { nodeHttpFetch } from '@secure-mcp-gateway/core';
 import { startHttpBackend } from '../../test/support/backends.js';
 import { serveChild } from './child-protocol.js';
 
@@ -16,7 +16,7 @@ export interface SdkProxyParams {
 
 await serveChild(async ({ backendUrl }: SdkProxyParams) => {
   const client = new Client({ name: 'sdk-proxy', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(backendUrl), { fetch: fetchWithRequestSignal() }));
+  await client.connect(new StreamableHTTPClientTransport(new URL(backendUrl), { fetch: nodeHttpFetch() }));
   const proxy = await startHttpBackend(
     (server) => {
       server.server.registerCapabilities({ tools: {} });
