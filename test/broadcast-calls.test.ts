@@ -165,6 +165,7 @@ describe('broadcast: calls, results and failures', function () {
         [{ tool_name: 'search_logs', parameters: 'q' }, 400, '"parameters" must be a JSON object'],
         [{ tool_name: 'search_logs', tags: 'logging' }, 400, '"tags" must be a non-empty list'],
         [{ tool_name: 'search_logs', mcp_servers: ['nope'] }, 404, 'unknown server "nope"'],
+        [{ tool_name: 'search_logs', mcp_servers: ['everything'] }, 404, 'no server of those named provides tool "search_logs": server "everything" has no tool "search_logs"'],
         [{ tool_name: 'no_such_tool' }, 404, 'no server that is up provides tool "no_such_tool"'],
       ];
       for (const [body, status, message] of cases) {

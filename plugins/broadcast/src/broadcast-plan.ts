@@ -75,16 +75,20 @@ function chosen(tool: string, servers: readonly string[], args: Record<string, u
   if (index.isToolExcluded(tool)) throw new BadRequestError(`tool "${tool}" is excluded from broadcasts`);
   const targets: string[] = [];
   const skipped: Record<string, string> = {};
+  let unavailable = false;
   for (const server of servers) {
     const backend = index.backend(server)!;
-    if (backend.status !== 'up') skipped[server] = `server "${server}" is ${backend.status}, not called`;
-    else if (index.provides(server, tool)) targets.push(server);
+    if (backend.status !== 'up') {
+      skipped[server] = `server "${server}" is ${backend.status}, not called`;
+      unavailable = true;
+    } else if (index.provides(server, tool)) targets.push(server);
     else if (how.explicit) skipped[server] = `server "${server}" has no tool "${tool}"`;
   }
   if (targets.length === 0) {
     const reasons = Object.values(skipped);
-    if (reasons.length) throw new BackendUnavailableError(`no server ${how.what} can run "${tool}": ${reasons.join('; ')}`);
-    throw new NotFoundError(`no server ${how.what} provides tool "${tool}"`);
+    // Only a server that is down makes this a gateway problem (502); named servers that lack the tool are a 404.
+    if (unavailable) throw new BackendUnavailableError(`no server ${how.what} can run "${tool}": ${reasons.join('; ')}`);
+    throw new NotFoundError(`no server ${how.what} provides tool "${tool}"${reasons.length ? `: ${reasons.join('; ')}` : ''}`);
   }
   return plan(tool, targets, skipped, args);
 }
