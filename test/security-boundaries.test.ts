@@ -95,6 +95,19 @@ describe('security: boundaries of one gateway', function () {
     expect(mcp.status).to.equal(401);
   });
 
+  it('refuses a session id the client chose (fixation) and another principal\'s session (hijack)', async function () {
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } };
+    const accept = { accept: 'application/json, text/event-stream' };
+    const fixed = await httpJson(gateway.mcpUrl, { token: user, body: initialize, headers: { ...accept, 'mcp-session-id': 'chosen-by-attacker' } });
+    expect(fixed.status).to.equal(404);
+    const opened = await httpJson(gateway.mcpUrl, { token: user, body: initialize, headers: accept });
+    const sessionId = opened.headers.get('mcp-session-id')!;
+    expect(sessionId).to.match(/^[0-9a-f-]{36}$/);
+    const other = await oidc.passwordToken('admin');
+    const hijack = await httpJson(gateway.mcpUrl, { token: other, body: { jsonrpc: '2.0', id: 2, method: 'tools/list' }, headers: { ...accept, 'mcp-session-id': sessionId } });
+    expect(hijack.status).to.equal(404);
+  });
+
   it('never forwards the caller\'s token or cookies to a backend', async function () {
     const client = await connect(gateway.mcpUrl);
     await client.callTool({ name: 'dev-a__echo', arguments: { text: 'hi' } });
