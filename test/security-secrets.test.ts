@@ -84,3 +84,35 @@ describe('security: secrets in backend URLs', function () {
     expect(watch.leaksOf()).to.deep.equal([]);
   });
 });
+
+describe('security: secrets in the identity provider\'s JWKS URL', function () {
+  const watch = watchForSecretLeaks();
+  const jwksPassword = watch.secret('jwks-password-0c7e4');
+  let oidc: TestOidcProvider;
+  let gateway: RunningGateway;
+
+  before(async function () {
+    oidc = await startOidcProvider();
+    const jwksUri = new URL(oidc.jwksUri);
+    jwksUri.username = 'gateway';
+    jwksUri.password = jwksPassword;
+    gateway = await watch.startGateway({ servers: {}, plugins: [keycloakJwt({ issuer: oidc.issuer, audience: 'mcp-gateway', jwksUri: jwksUri.toString() })] });
+  });
+
+  after(async function () {
+    await gateway?.stop();
+    await oidc?.stop();
+    watch.stop();
+  });
+
+  it('keeps the URL password out of the error a caller gets when the keys cannot be fetched, and out of logs', async function () {
+    const answer = await httpJson(`${gateway.url}/mcp/servers`, { token: await oidc.passwordToken('testuser') });
+    const health = await httpJson(`${gateway.url}/health`);
+    watch.record(answer.body);
+    watch.record(health.body);
+    // Node's fetch refuses URLs with credentials, and quotes the whole URL in its error.
+    expect(answer.status).to.equal(503);
+    expect(answer.body.message).to.include('[REDACTED]@127.0.0.1');
+    expect(watch.leaksOf()).to.deep.equal([]);
+  });
+});

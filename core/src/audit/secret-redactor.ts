@@ -75,3 +75,8 @@ export function redactUrl(text: string): string {
   const query = [...url.searchParams.keys()].map((key) => `${encodeURIComponent(key)}=${REDACTED}`).join('&');
   return `${url.protocol}//${userinfo}${url.host}${url.pathname}${query ? `?${query}` : ''}${url.hash}`;
 }
+
+/** `text` with every URL in it redacted as `redactUrl` does (error messages of HTTP libraries quote whole URLs). */
+export function redactUrlsIn(text: string): string {
+  return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, (url) => redactUrl(url));
+}

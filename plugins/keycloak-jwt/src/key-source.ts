@@ -4,7 +4,7 @@
  * per cooldown. Keys are never fetched per request. When the keys cannot be fetched the caller gets 503, never a pass.
  */
 import { createRemoteJWKSet, errors, type JWTHeaderParameters, type FlattenedJWSInput } from 'jose';
-import { ServiceUnavailableError, describeError } from '@secure-mcp-gateway/core';
+import { ServiceUnavailableError, describeError, redactUrlsIn } from '@secure-mcp-gateway/core';
 import type { JwksSettings } from './options.js';
 
 type KeyGetter = ReturnType<typeof createRemoteJWKSet>;
@@ -30,7 +30,8 @@ export class KeySource {
       return await keySet(header, token);
     } catch (error) {
       if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys || error instanceof errors.JOSENotSupported) throw error;
-      throw new ServiceUnavailableError(`the identity provider's signing keys cannot be fetched (${describeError(error)}); try again later`, { cause: error });
+      // The message reaches callers and the audit trail: a password in the JWKS URL must not.
+      throw new ServiceUnavailableError(`the identity provider's signing keys cannot be fetched (${redactUrlsIn(describeError(error))}); try again later`, { cause: error });
     }
   };
 
@@ -54,7 +55,7 @@ export class KeySource {
       },
       (error: unknown) => {
         this.discovery = undefined;
-        const failure = new ServiceUnavailableError(`the identity provider at ${this.issuer} cannot be reached (${describeError(error)}); try again later`, { cause: error });
+        const failure = new ServiceUnavailableError(redactUrlsIn(`the identity provider at ${this.issuer} cannot be reached (${describeError(error)}); try again later`), { cause: error });
         this.lastFailure = { at: Date.now(), error: failure };
         throw failure;
       },
