@@ -37,8 +37,12 @@ export interface Gateway {
   readonly app: express.Express;
   /** Listens on `config.server.host:port` (port 0 picks a free one) and returns the bound URL. */
   start(): Promise<{ url: string; port: number }>;
-  /** The check `start()` makes before listening: without authentication, only a loopback host. Throws ConfigError. */
-  checkBind(): void;
+  /**
+   * The configuration checks `start()` makes, without connecting or listening (`mcp-gateway config validate`):
+   * without authentication only a loopback host, and every enabled server's credential reference resolves.
+   * Throws ConfigError.
+   */
+  preflight(): Promise<void>;
   stop(): Promise<void>;
   /**
    * Re-reads the servers file and applies what changed without a restart (`SIGHUP` in the CLI calls this; the file
@@ -108,7 +112,10 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     config,
     logger,
     app,
-    checkBind: () => assertSafeBind(config, authenticator.enabled, logger),
+    async preflight() {
+      assertSafeBind(config, authenticator.enabled, logger);
+      await assertCredentialsResolve(config.servers, credentials);
+    },
     async start() {
       assertSafeBind(config, authenticator.enabled, logger);
       await plugins.startAll();
@@ -148,6 +155,8 @@ function isResolved(input: GatewayConfigInput | GatewayConfig): input is Gateway
   return typeof (input as GatewayConfig).baseDir === 'string' && Array.isArray((input as GatewayConfig).plugins) && typeof (input as GatewayConfig).server?.publicUrl === 'string';
 }
 
+const PREFLIGHT_WAIT_MS = 10_000;
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 /** Without authentication the gateway serves anyone who can reach it, so it only listens on loopback. */
@@ -167,6 +176,26 @@ function assertSafeBind(config: GatewayConfig, authEnabled: boolean, logger: Log
     );
   }
   logger.warn('*** NO AUTHENTICATION: every caller is "anonymous". Development mode; listening on loopback only. Add an authentication plugin (e.g. keycloak-jwt) before exposing the gateway. ***');
+}
+
+/**
+ * Resolves every enabled server's credential as opening it would. Only configuration mistakes count (a missing
+ * variable or file); an unreachable secret store or token endpoint is a start-time condition, not a config error.
+ */
+async function assertCredentialsResolve(servers: ServersConfig, credentials: CredentialInjector): Promise<void> {
+  const mistakes: string[] = [];
+  const enabled = Object.entries(servers).filter(([, server]) => server.enabled);
+  const checks = enabled.map(([name, server]) =>
+    credentials.materialFor(name, server).then(
+      () => undefined,
+      (error: unknown) => void (error instanceof ConfigError && mistakes.push(error.message)),
+    ),
+  );
+  // A token endpoint that never answers must not hold the check up; what has failed by then is reported.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(checks), new Promise<void>((resolve) => (timer = setTimeout(resolve, PREFLIGHT_WAIT_MS)))]);
+  clearTimeout(timer);
+  if (mistakes.length) throw new ConfigError(mistakes.join('; '));
 }
 
 function listen(app: express.Express, host: string, port: number): Promise<HttpServer> {

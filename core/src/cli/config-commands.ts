@@ -25,7 +25,7 @@ export function registerConfigCommands(program: Command): void {
       const [{ createGateway }, { default: winston }] = await Promise.all([import('../gateway.js'), import('winston')]);
       // Building the gateway runs every plugin's options schema and setup, and checks credential schemes.
       const gateway = await createGateway(resolved, { logger: winston.createLogger({ silent: true }) });
-      gateway.checkBind();
+      await gateway.preflight();
       const summary = { valid: true, servers: Object.keys(resolved.servers), servers_file: resolved.serversFile ?? null, plugins: resolved.plugins.map((plugin) => plugin.name) };
       if (options.json) printJson(summary);
       else printLine(`configuration is valid: ${summary.servers.length} servers (${summary.servers.join(', ') || 'none'}), plugins: ${summary.plugins.join(', ') || 'none'}`);
