@@ -49,7 +49,13 @@ describe('identity: mcp-gateway token', function () {
     expect(result.stderr).to.include('invalid_grant');
     expect(result.stderr).to.not.include('wrong-secret-value');
     const missing = await cli([]);
-    expect(missing.code).to.equal(1);
+    expect(missing.code, 'a wrong command line is exit 2').to.equal(2);
     expect(missing.stderr).to.include('--username');
+    const nowhere = await run(process.execPath, [CLI, 'token', '-u', 'testuser'], { env: { PATH: process.env['PATH'] ?? '' }, timeout: 20_000 }).then(
+      () => ({ code: 0, stderr: '' }),
+      (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
+    );
+    expect(nowhere.code).to.equal(2);
+    expect(nowhere.stderr).to.include('give --issuer (or OIDC_ISSUER)');
   });
 });

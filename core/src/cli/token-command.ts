@@ -4,7 +4,8 @@
  * grants"); a service uses client credentials. Only the token goes to stdout; secrets never appear in errors.
  */
 import { type Command, Option } from 'commander';
-import { AuthenticationError, BadRequestError, ServiceUnavailableError, describeError } from '../errors.js';
+import { AuthenticationError, ServiceUnavailableError, describeError } from '../errors.js';
+import { UsageError } from './cli-errors.js';
 
 export interface TokenOptions {
   issuer?: string;
@@ -49,14 +50,14 @@ export async function requestToken(options: TokenOptions): Promise<TokenResponse
   const issuer = issuerOf(options);
   const form = new URLSearchParams({ client_id: options.clientId });
   if (options.username !== undefined) {
-    if (options.password === undefined) throw new BadRequestError('--password (or MCP_GATEWAY_PASSWORD) is required with --username');
+    if (options.password === undefined) throw new UsageError('--password (or MCP_GATEWAY_PASSWORD) is required with --username');
     form.set('grant_type', 'password');
     form.set('username', options.username);
     form.set('password', options.password);
   } else if (options.clientSecret !== undefined) {
     form.set('grant_type', 'client_credentials');
   } else {
-    throw new BadRequestError('give --username (and a password) to log in as a user, or --client-secret for client credentials');
+    throw new UsageError('give --username (and a password) to log in as a user, or --client-secret for client credentials');
   }
   if (options.scope) form.set('scope', options.scope);
   const endpoint = await tokenEndpoint(issuer);
@@ -75,7 +76,7 @@ export async function requestToken(options: TokenOptions): Promise<TokenResponse
 function issuerOf(options: TokenOptions): string {
   if (options.issuer) return options.issuer.replace(/\/+$/, '');
   if (options.keycloakUrl) return `${options.keycloakUrl.replace(/\/+$/, '')}/realms/${encodeURIComponent(options.realm ?? 'mcp-gateway')}`;
-  throw new BadRequestError('give --issuer (or OIDC_ISSUER), or --keycloak-url (or KEYCLOAK_URL) with --realm');
+  throw new UsageError('give --issuer (or OIDC_ISSUER), or --keycloak-url (or KEYCLOAK_URL) with --realm');
 }
 
 /** The token endpoint named by the issuer's discovery document. */
