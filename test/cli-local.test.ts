@@ -155,6 +155,9 @@ describe('CLI: local commands', function () {
       [['servers', 'register', 'a__b', 'https://x.example', '-f', file], 1, /"__"/],
       [['servers', 'register', 'x', 'https://x.example', '-f', file, '--auth-method', 'magic'], 2, /Allowed choices/],
       [['servers', 'disable', 'nope', '-f', file], 1, /unknown server "nope"/],
+      [['servers', 'register', 'x', 'https://x.example', '-f', file, '--timeout', 'soon'], 2, /'--timeout <seconds>' argument 'soon' is invalid\. must be a positive number of seconds/],
+      [['servers', 'update', 'alpha', '-f', file, '--timeout', '0'], 2, /'--timeout <seconds>' argument '0' is invalid/],
+      [['servers', 'list', '--request-timeout', 'x'], 2, /'--request-timeout <seconds>' argument 'x' is invalid/],
     ];
     for (const [args, code, message] of cases) {
       const result = await runCli(args);

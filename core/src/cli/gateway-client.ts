@@ -3,7 +3,7 @@
  * `--token` (or MCP_GATEWAY_URL / MCP_GATEWAY_TOKEN), and a refusal is reported as the gateway sent it: HTTP status,
  * error code and message.
  */
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { describeError } from '../errors.js';
 import { GatewayUnreachableError, RemoteError } from './cli-errors.js';
 
@@ -24,9 +24,10 @@ export function addRemoteOptions(command: Command, urlDefault = true): Command {
     .addOption(new Option('--request-timeout <seconds>', 'give up waiting for the gateway after this long').default(300).argParser(positiveNumber));
 }
 
-function positiveNumber(value: string): number {
+/** A commander argument parser: a mistake is reported with the option's name, as a command-line error (exit 2). */
+export function positiveNumber(value: string): number {
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) throw new Error('must be a positive number of seconds');
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('must be a positive number of seconds');
   return number;
 }
 

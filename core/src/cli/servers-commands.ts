@@ -8,7 +8,7 @@ import type { BackendAuthConfig } from '../backends/server-config.js';
 import type { ServerConfigInput } from '../config/gateway-config.js';
 import type { ServersFileEdit, ServerUpdate } from '../config/servers-file-editor.js';
 import { UsageError } from './cli-errors.js';
-import { addRemoteOptions, GatewayClient, segment, type RemoteOptions } from './gateway-client.js';
+import { addRemoteOptions, GatewayClient, positiveNumber, segment, type RemoteOptions } from './gateway-client.js';
 import { printJson, printLine, printTable } from './output.js';
 import { collect, commaList } from './params.js';
 
@@ -65,7 +65,7 @@ export function registerServersCommands(program: Command): void {
       .description('change a server\'s description, tags or timeout')
       .option('--description <text>', 'description')
       .option('--tags <list>', 'comma-separated tags (replace the current ones)', commaList)
-      .option('--timeout <seconds>', 'per-request timeout of the server, in seconds', Number),
+      .option('--timeout <seconds>', 'per-request timeout of the server, in seconds', positiveNumber),
   ).action((name: string, options: ChangeOptions & { description?: string; tags?: string[]; timeout?: number }) => {
     const fields: ServerUpdate = {
       ...(options.description !== undefined ? { description: options.description } : {}),
@@ -90,7 +90,7 @@ function registerCommand(servers: Command): void {
       .argument('<url>', 'the server\'s MCP endpoint, e.g. https://mcp.example.com/mcp')
       .description('register an MCP server reached over HTTP')
       .addOption(new Option('--type <type>', 'transport').choices(['http', 'streamable-http', 'sse']).default('http'))
-      .option('--timeout <seconds>', 'per-request timeout in seconds (default 60)', Number)
+      .option('--timeout <seconds>', 'per-request timeout in seconds (default 60)', positiveNumber)
       .option('--enabled', 'enable the server (default)')
       .option('--disabled', 'register it disabled')
       .option('--description <text>', 'description')
