@@ -128,6 +128,9 @@ describe('configuration', function () {
     it('in an inline server', async function () {
       const error = await startupError({ servers: { prod: { type: 'http', url: 'http://127.0.0.1:1/mcp', timeout: 'soon' as unknown as number } } });
       expect(error.message).to.contain('config.servers.prod.timeout: must be number');
+      const badUrl = await startupError({ servers: { prod: { type: 'http', url: 'ftp://logs', auth: { method: 'bearer', credential_ref: 'ELK_TOKEN' } } } });
+      expect(badUrl.message).to.contain('config.servers.prod.url: must be an http:// or https:// URL');
+      expect(badUrl.message).to.contain('config.servers.prod.auth.credential_ref: must be a reference such as env://VAR');
     });
 
     it('in the servers file, naming the file', async function () {

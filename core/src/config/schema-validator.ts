@@ -42,6 +42,14 @@ function isUseful(error: ErrorObject): boolean {
   return error.keyword !== 'anyOf' && error.keyword !== 'if';
 }
 
+/** The patterns the gateway's and plugins' schemas share, said the way a person would. */
+const PATTERN_MEANINGS: Record<string, string> = {
+  '^https?://[^\\s]+$': 'an http:// or https:// URL',
+  '^https?://[^\\s]+[^/]$': 'an http:// or https:// URL without a trailing /',
+  '^[a-z][a-z0-9+.-]*://.+$': 'a reference such as env://VAR, file:///path or vault://mount/path#key',
+  '\\{credential\\}': 'a text containing {credential}',
+};
+
 function describe(error: ErrorObject, where: string): string {
   const path = [where, ...error.instancePath.split('/').slice(1).map(unescapePointer)].filter(Boolean).join('.');
   switch (error.keyword) {
@@ -53,6 +61,10 @@ function describe(error: ErrorObject, where: string): string {
       return `${path}: must be one of ${(error.params['allowedValues'] as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'type':
       return `${path}: must be ${String(error.params['type'])}`;
+    case 'pattern': {
+      const expected = PATTERN_MEANINGS[String(error.params['pattern'])];
+      return expected ? `${path}: must be ${expected}` : `${path}: ${error.message ?? 'is invalid'}`;
+    }
     default:
       return `${path}: ${error.message ?? 'is invalid'}`;
   }
