@@ -57,7 +57,7 @@ describe('mcp-gateway start', function () {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       await waitFor(() => output.includes(`listening on http://127.0.0.1:${port}`), `the gateway to listen on ${port}`, 20_000);
-      expect(output).to.match(/NO AUTHENTICATION/);
+      expect(output).to.include('NO AUTHENTICATION: every caller is "anonymous" (roles: mcp-user, mcp-admin)');
       expect(output, 'no color codes in a log that is not a terminal').not.to.include('\u001b[');
       const client = await connectClient(`http://127.0.0.1:${port}/mcp`);
       const result = await client.callTool({ name: 'everything__echo', arguments: { message: 'from the CLI' } });

@@ -175,7 +175,8 @@ function assertSafeBind(config: GatewayConfig, authEnabled: boolean, logger: Log
       'config.server.host',
     );
   }
-  logger.warn('*** NO AUTHENTICATION: every caller is "anonymous". Development mode; listening on loopback only. Add an authentication plugin (e.g. keycloak-jwt) before exposing the gateway. ***');
+  const roles = config.access.anonymousRoles.join(', ') || 'none';
+  logger.warn(`*** NO AUTHENTICATION: every caller is "anonymous" (roles: ${roles}). Development mode; listening on loopback only. Add an authentication plugin (e.g. keycloak-jwt) before exposing the gateway. ***`);
 }
 
 /**
