@@ -67,12 +67,22 @@ describe('CLI: local commands', function () {
     const open = await runCli(['config', 'validate', '-c', 'open.config.json'], { cwd: dir });
     expect(open.code, 'validate refuses what start would refuse').to.equal(1);
     expect(open.stderr).to.include('only binds to loopback');
-    const unresolved = { servers: { beta: { url: 'http://127.0.0.1:1/mcp', auth: { method: 'bearer', credential_ref: 'env://MCP_GW_VALIDATE_UNSET' } } }, plugins: [{ package: '@secure-mcp-gateway/plugin-env-credentials' }] };
+    const unresolved = {
+      servers: {
+        beta: { url: 'http://127.0.0.1:1/mcp', auth: { method: 'bearer', credential_ref: 'env://MCP_GW_VALIDATE_UNSET' } },
+        gamma: { url: 'http://127.0.0.1:1/mcp', auth: { method: 'bearer', credential_ref: 'env://MCP_GW_VALIDATE_UNSET_TOO' } },
+      },
+      plugins: [{ package: '@secure-mcp-gateway/plugin-env-credentials' }],
+    };
     await writeFile(join(dir, 'unresolved.config.json'), JSON.stringify(unresolved));
     const missing = await runCli(['config', 'validate', '-c', 'unresolved.config.json'], { cwd: dir });
     expect(missing.code, 'validate resolves credentials as start does').to.equal(1);
-    expect(missing.stderr).to.include('cannot resolve credential env://MCP_GW_VALIDATE_UNSET for server "beta": environment variable MCP_GW_VALIDATE_UNSET is not set');
-    const resolved = await runCli(['config', 'validate', '-c', 'unresolved.config.json'], { cwd: dir, env: { MCP_GW_VALIDATE_UNSET: 'value' } });
+    expect(missing.stderr).to.equal(
+      'mcp-gateway: 2 problems:\n' +
+        '  - cannot resolve credential env://MCP_GW_VALIDATE_UNSET for server "beta": environment variable MCP_GW_VALIDATE_UNSET is not set\n' +
+        '  - cannot resolve credential env://MCP_GW_VALIDATE_UNSET_TOO for server "gamma": environment variable MCP_GW_VALIDATE_UNSET_TOO is not set\n',
+    );
+    const resolved = await runCli(['config', 'validate', '-c', 'unresolved.config.json'], { cwd: dir, env: { MCP_GW_VALIDATE_UNSET: 'value', MCP_GW_VALIDATE_UNSET_TOO: 'value' } });
     expect(resolved.code, resolved.stderr).to.equal(0);
   });
 

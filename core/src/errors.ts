@@ -163,6 +163,11 @@ export function isGatewayError(error: unknown): error is GatewayError {
   return error instanceof GatewayError;
 }
 
+/** Several configuration mistakes as one message: one stays a line, more become a list, one per line. */
+export function listMistakes(mistakes: readonly string[]): string {
+  return mistakes.length === 1 ? mistakes[0]! : `${mistakes.length} problems:\n  - ${mistakes.join('\n  - ')}`;
+}
+
 /** A one-line description of any thrown value. */
 export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -18,7 +18,7 @@ import { ToolCatalog } from './catalog/tool-catalog.js';
 import type { GatewayConfig, GatewayConfigInput } from './config/gateway-config.js';
 import { resolveConfig } from './config/load-config.js';
 import { ServersReloader } from './config/servers-reloader.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, listMistakes } from './errors.js';
 import { HookBus } from './hook-bus.js';
 import { createApp } from './http/app.js';
 import { Authenticator } from './http/authenticator.js';
@@ -196,7 +196,7 @@ async function assertCredentialsResolve(servers: ServersConfig, credentials: Cre
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([Promise.all(checks), new Promise<void>((resolve) => (timer = setTimeout(resolve, PREFLIGHT_WAIT_MS)))]);
   clearTimeout(timer);
-  if (mistakes.length) throw new ConfigError(mistakes.join('; '));
+  if (mistakes.length) throw new ConfigError(listMistakes(mistakes));
 }
 
 function listen(app: express.Express, host: string, port: number): Promise<HttpServer> {

@@ -5,7 +5,7 @@
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { ClientCapabilities, Implementation } from '@modelcontextprotocol/sdk/types.js';
-import { ConfigError, NotFoundError } from '../errors.js';
+import { ConfigError, listMistakes, NotFoundError } from '../errors.js';
 import type { BackendSnapshot } from '../hooks.js';
 import type { Logger } from '../logging/logger.js';
 import { BackendConnection } from './backend-connection.js';
@@ -68,7 +68,7 @@ export class BackendRegistry {
     ]);
     clearTimeout(timer);
     const mistakes = settled.flatMap((result) => (result.status === 'rejected' && result.reason instanceof ConfigError ? [result.reason.message] : []));
-    if (mistakes.length) throw new ConfigError(mistakes.join('; '));
+    if (mistakes.length) throw new ConfigError(listMistakes(mistakes));
   }
 
   async stop(): Promise<void> {
