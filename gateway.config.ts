@@ -19,8 +19,9 @@ import vaultCredentials from '@secure-mcp-gateway/plugin-vault-credentials';
 const env = readEnvConfig();
 
 const plugins: GatewayPlugin<any>[] = [
-  ...(env.jwt ? [keycloakJwt(env.jwt)] : []),
+  // api-key first: it takes only `mgw_…` keys (also as "Authorization: Bearer mgw_…") and leaves JWTs to keycloak-jwt.
   ...(env.apiKeys ? [apiKey({ keys: env.apiKeys as ApiKeyOptions['keys'] })] : []),
+  ...(env.jwt ? [keycloakJwt(env.jwt)] : []),
   ...(env.rbac ? [rbac(env.rbac as RbacOptions)] : []),
   // Backend secrets: env:// and file:// always (they read only what the servers file names), vault:// with VAULT_ADDR.
   envCredentials(),

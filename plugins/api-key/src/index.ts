@@ -15,6 +15,7 @@ export const apiKey = definePlugin<ApiKeyOptions>({
   setup(context) {
     const { header = 'x-api-key', acceptBearer = true, keys } = context.options;
     assertUnique(keys);
+    context.logger.info(`${keys.length} API ${keys.length === 1 ? 'key' : 'keys'} (${keys.map((key) => key.id).join(', ')}), sent in ${header}${acceptBearer ? ' or Authorization: Bearer' : ''}`);
     context.hooks.authenticate((request) => {
       const presented = presentedKey(request, header.toLowerCase(), acceptBearer);
       if (presented === undefined) return undefined;

@@ -20,6 +20,7 @@ export const keycloakJwt = definePlugin<KeycloakJwtOptions>({
     const keys = new KeySource(options.issuer, options.jwks, options.jwksUri);
     const verifier = new TokenVerifier(options, keys);
     const publicUrl = context.gateway.publicUrl;
+    context.logger.info(`tokens of ${options.issuer} for audience ${options.audiences.join(', ')}${options.requiredScopes.length ? ` with scope ${options.requiredScopes.join(' ')}` : ''}`);
 
     context.hooks.authenticate(async (request) => {
       const token = bearerToken(request);
