@@ -20,6 +20,11 @@ describe('nodeHttpFetch', () => {
           res.write('data: first\n\n'); // and never ends, like an SSE stream
         } else if (req.url === '/moved') {
           res.writeHead(307, { location: '/json' }).end();
+        } else if (req.url === '/big') {
+          // 4 KiB in chunks, with no declared length: only counting while it arrives can bound it
+          res.writeHead(200, { 'content-type': 'application/json' });
+          for (let i = 0; i < 4; i++) res.write('x'.repeat(1024));
+          res.end();
         } else if (req.url === '/empty') {
           res.writeHead(202).end();
         } else {
@@ -43,6 +48,13 @@ describe('nodeHttpFetch', () => {
     expect(response.headers.get('mcp-session-id')).to.equal('s-1');
     expect(await response.json()).to.deep.equal({ echoed: '{"a":1}' });
     expect(seen.at(-1)).to.deep.equal({ method: 'POST', body: '{"a":1}', auth: 'Bearer b' });
+  });
+
+  it('cuts off a buffered answer over maxBodyBytes with a backend error, and reads one within it', async () => {
+    const error = await nodeHttpFetch({ maxBodyBytes: 2048 })(`${url}/big`, { method: 'POST', body: '{}' }).then(() => undefined, (caught: Error) => caught);
+    expect(error?.message).to.match(/exceeded .* the gateway's limit/);
+    const response = await nodeHttpFetch({ maxBodyBytes: 4096 })(`${url}/big`, { method: 'POST', body: '{}' });
+    expect((await response.text()).length).to.equal(4096);
   });
 
   it('answers 202 with an empty body', async () => {

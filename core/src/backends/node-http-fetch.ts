@@ -11,6 +11,8 @@ import { Agent as HttpAgent, type IncomingMessage, request as httpRequest, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { setMaxListeners } from 'node:events';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { BackendError } from '../errors.js';
+import { MAX_BACKEND_MESSAGE_BYTES, messageTooLarge } from './response-size-limit.js';
 
 /** Statuses whose response has no body by definition (the Response constructor refuses one). */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
@@ -23,6 +25,8 @@ export interface NodeHttpFetchOptions {
   maxFreeSockets?: number;
   /** A request (or a streamed answer) with no data for this long fails (default 300 s, as undici's fetch). */
   idleTimeoutMs?: number;
+  /** A buffered (non-SSE) answer larger than this is cut off while it arrives, never held whole. */
+  maxBodyBytes?: number;
 }
 
 /** One fetch with its own keep-alive agents; give each backend connection its own. */
@@ -44,7 +48,8 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): FetchLike {
       headers: plainHeaders(init?.headers, body),
       agent: secure ? agents.https : agents.http,
     };
-    const response = await send(url, requestOptions, body ?? undefined, signal, secure, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+    const limits = { idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS, maxBodyBytes: options.maxBodyBytes ?? MAX_BACKEND_MESSAGE_BYTES };
+    const response = await send(url, requestOptions, body ?? undefined, signal, secure, limits);
     if (response.status >= 300 && response.status < 400 && response.headers.has('location') && init?.redirect !== 'manual') {
       await response.body?.cancel().catch(() => undefined);
       return fetch(url, init); // the global fetch follows redirects as the Fetch standard says
@@ -63,7 +68,12 @@ function plainHeaders(given: RequestInit['headers'], body: string | Uint8Array |
 }
 
 /** Sends once; a keep-alive socket the server had just closed is retried once on a fresh one (nothing was processed). */
-function send(url: URL, options: RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, secure: boolean, idleTimeoutMs: number, retried = false): Promise<Response> {
+interface Limits {
+  idleTimeoutMs: number;
+  maxBodyBytes: number;
+}
+
+function send(url: URL, options: RequestOptions, body: string | Uint8Array | undefined, signal: AbortSignal | undefined, secure: boolean, limits: Limits, retried = false): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const request = (secure ? httpsRequest : httpRequest)(url, options);
     let settled = false;
@@ -88,13 +98,13 @@ function send(url: URL, options: RequestOptions, body: string | Uint8Array | und
       };
       signal.addEventListener('abort', onAbort, { once: true });
     }
-    request.setTimeout(idleTimeoutMs, () => request.destroy(new Error(`no data from the server for ${idleTimeoutMs / 1000}s`)));
+    request.setTimeout(limits.idleTimeoutMs, () => request.destroy(new Error(`no data from the server for ${limits.idleTimeoutMs / 1000}s`)));
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (settled) return;
       if (!retried && request.reusedSocket && error.code && RETRYABLE_ON_REUSED_SOCKET.has(error.code)) {
         settled = true;
         release();
-        send(url, options, body, signal, secure, idleTimeoutMs, true).then(resolve, reject);
+        send(url, options, body, signal, secure, limits, true).then(resolve, reject);
         return;
       }
       fail(new TypeError('fetch failed', { cause: error }));
@@ -102,14 +112,14 @@ function send(url: URL, options: RequestOptions, body: string | Uint8Array | und
     request.on('response', (message) => {
       if (settled) return message.resume();
       settled = true;
-      toResponse(message, signal, release).then(resolve, reject);
+      toResponse(message, signal, release, limits.maxBodyBytes).then(resolve, reject);
     });
     request.end(body);
   });
 }
 
 /** A JSON (or any non-stream) answer is read whole; an SSE answer is streamed as it arrives. */
-async function toResponse(message: IncomingMessage, signal: AbortSignal | undefined, release: () => void): Promise<Response> {
+async function toResponse(message: IncomingMessage, signal: AbortSignal | undefined, release: () => void, maxBodyBytes: number): Promise<Response> {
   const status = message.statusCode ?? 502;
   const init = { status, statusText: message.statusMessage ?? '', headers: responseHeaders(message) };
   if (NULL_BODY_STATUSES.has(status)) {
@@ -120,10 +130,19 @@ async function toResponse(message: IncomingMessage, signal: AbortSignal | undefi
   if (!init.headers.get('content-type')?.startsWith('text/event-stream')) {
     try {
       const chunks: Buffer[] = [];
-      for await (const chunk of message) chunks.push(chunk as Buffer);
+      let size = 0;
+      for await (const chunk of message) {
+        size += (chunk as Buffer).byteLength;
+        if (size > maxBodyBytes) {
+          message.destroy();
+          throw messageTooLarge(maxBodyBytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
       return new Response(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), init);
     } catch (error) {
-      throw signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error });
+      if (signal?.aborted) throw signal.reason;
+      throw error instanceof BackendError ? error : new TypeError('fetch failed', { cause: error });
     } finally {
       release();
     }

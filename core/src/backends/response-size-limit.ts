@@ -17,6 +17,9 @@ export function limitResponseSize(base: FetchLike, maxBytes = MAX_BACKEND_MESSAG
     const response = await base(url, init);
     if (!response.body) return response;
     const eventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
+    // HTTP parsers deliver no more than a declared length: such a body within the limit needs no counting.
+    const declared = response.headers.get('content-length');
+    if (!eventStream && declared !== null && Number(declared) <= maxBytes) return response;
     let size = 0;
     let lastByte = 0;
     const limited = response.body.pipeThrough(
@@ -28,7 +31,7 @@ export function limitResponseSize(base: FetchLike, maxBytes = MAX_BACKEND_MESSAG
           size = boundary === -1 ? size + chunk.byteLength : chunk.byteLength - boundary - 1;
           lastByte = chunk.at(-1) ?? lastByte;
           if (size > maxBytes || ending > maxBytes) {
-            const error = new BackendError(`a backend message exceeded ${Math.round(maxBytes / 1024 / 1024)} MiB, the gateway's limit; it was cut off`);
+            const error = messageTooLarge(maxBytes);
             // The SDK drops a broken SSE stream without failing the request it carried: answer that request instead.
             const requestId = eventStream ? requestIdOf(init?.body) : undefined;
             if (requestId === undefined) return controller.error(error);
@@ -43,6 +46,10 @@ export function limitResponseSize(base: FetchLike, maxBytes = MAX_BACKEND_MESSAG
     );
     return new Response(limited, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
+}
+
+export function messageTooLarge(maxBytes: number): BackendError {
+  return new BackendError(`a backend message exceeded ${Math.round(maxBytes / 1024 / 1024)} MiB, the gateway's limit; it was cut off`);
 }
 
 /** Index of the last LF in `chunk` that ends a blank line (LF LF or LF CR LF), or -1; `before` is the prior byte. */
