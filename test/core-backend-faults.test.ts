@@ -12,6 +12,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import envCredentials from '@secure-mcp-gateway/plugin-env-credentials';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
 import { connectClient, httpJson } from './support/client.js';
 import { calledTool, faultStdio, startGarbageProxy, type GarbageProxy } from './support/fault-backends.js';
@@ -21,6 +22,7 @@ import { waitFor } from './support/wait.js';
 const BACKEND_UNAVAILABLE = -32002;
 const REQUEST_TIMEOUT = -32001;
 const BACKEND_ERROR = -32005;
+const STDIO_TOKEN = `stdio-token-${process.pid}-${Date.now()}`;
 
 /** `echo` and a `sleep` that stops when its request is cancelled. */
 function steadyBackend(cancelled: string[]) {
@@ -71,14 +73,26 @@ describe('backend faults', function () {
     before(async function () {
       dir = await mkdtemp(join(tmpdir(), 'mcp-gw-faults-'));
       silentPids = join(dir, 'silent.pids');
+      process.env['FAULT_TEST_STDIO_TOKEN'] = STDIO_TOKEN;
       other = await startHttpBackend(steadyBackend([]), { name: 'other' });
       latePort = await freePort();
       gateway = await startGateway({
+        plugins: [envCredentials()],
         servers: {
           other: { type: 'http', url: other.url, timeout: 5 },
           late: { type: 'http', url: `http://127.0.0.1:${latePort}/mcp`, timeout: 5 },
           missing: { type: 'stdio', command: '/nonexistent/mcp-server', timeout: 5 },
           quitter: { type: 'stdio', command: process.execPath, args: ['-e', 'process.exit(1)'], timeout: 5 },
+          // Refuses its arguments the way a CLI does, echoing the credential it was given; then exits.
+          complainer: {
+            type: 'stdio',
+            command: process.execPath,
+            args: ['-e', `console.error('\\x1b[31mstarting\\x1b[0m'); console.error('error: unknown option --prot (token ' + process.env.BACKEND_TOKEN + ')'); process.exit(2)`],
+            auth: { method: 'bearer', location: 'env', name: 'BACKEND_TOKEN', format: 'raw', credential_ref: 'env://FAULT_TEST_STDIO_TOKEN' },
+            timeout: 5,
+          },
+          // Node cannot load its entry module: a long stack trace, of which the message is kept.
+          unloadable: { type: 'stdio', command: process.execPath, args: [join(dir, 'no-such-server.js')], timeout: 5 },
           // Starts and never answers: each attempt times out; it writes its pid so the test can see none is left behind.
           silent: { type: 'stdio', command: process.execPath, args: ['-e', `require('fs').appendFileSync(${JSON.stringify(silentPids)}, process.pid + '\\n'); process.stdin.resume()`], timeout: 1 },
         },
@@ -91,6 +105,7 @@ describe('backend faults', function () {
       await gateway?.stop();
       await Promise.all([other?.stop(), late?.stop()]);
       await rm(dir, { recursive: true, force: true });
+      delete process.env['FAULT_TEST_STDIO_TOKEN'];
     });
 
     it('does not stop the gateway: the other backend works', async function () {
@@ -107,6 +122,8 @@ describe('backend faults', function () {
         other: { status: 'up', tools: 2 },
         missing: { status: 'down', tools: 0 },
         quitter: { status: 'down', tools: 0 },
+        complainer: { status: 'down', tools: 0 },
+        unloadable: { status: 'down', tools: 0 },
         silent: { status: 'down', tools: 0 },
       });
       const servers = await httpJson(`${gateway.url}/mcp/servers`);
@@ -121,6 +138,14 @@ describe('backend faults', function () {
       expect(byName['missing']).to.include({ status: 'down' });
       expect(byName['missing']!.last_error).to.match(/server "missing" is unreachable: .*ENOENT/);
       expect(byName['quitter']).to.deep.include({ status: 'down', last_error: 'server "quitter" closed the connection' });
+      expect(byName['complainer']!.last_error).to.equal(
+        'server "complainer" closed the connection; its stderr ended with: starting | error: unknown option --prot (token [REDACTED])',
+      );
+      expect(byName['unloadable']!.last_error).to.match(/^server "unloadable" closed the connection; its stderr ended with: .*Error: Cannot find module '.*no-such-server\.js'/);
+      expect(byName['unloadable']!.last_error).not.to.match(/ at /);
+      const info = await httpJson(`${gateway.url}/mcp/server/complainer/info`);
+      expect(info.body.last_error).to.equal(byName['complainer']!.last_error);
+      expect(JSON.stringify(await httpJson(`${gateway.url}/health`))).not.to.include('unknown option');
       const error = await failureOf(client.callTool({ name: 'missing__anything' }));
       expect(error.code).to.equal(BACKEND_UNAVAILABLE);
     });

@@ -29,6 +29,7 @@ import { unusableName } from '../catalog/names.js';
 import { type BackendAuthMaterial, type CredentialInjector, withoutInjectedArguments } from './credential-injection.js';
 import { type ProgressMeta, ProgressRouter } from './progress-router.js';
 import type { ServerConfig } from './server-config.js';
+import { StderrTail } from './stderr-tail.js';
 import { createBackendTransport } from './transport-factory.js';
 
 /** Lists are fetched page by page; stop at this many pages so a misbehaving backend cannot loop us forever. */
@@ -72,6 +73,7 @@ export class BackendConnection {
   private reconnectDelay = RECONNECT_MIN_MS;
   private closed = false;
   private readonly progress = new ProgressRouter();
+  private stderrTail?: StderrTail;
 
   constructor(private readonly options: BackendConnectionOptions) {}
 
@@ -185,6 +187,7 @@ export class BackendConnection {
       this.auth = await this.options.credentials.materialFor(this.name, config);
       const { transport, stderr } = createBackendTransport(config, this.auth);
       stderr?.on('data', (chunk: Buffer) => logger.debug(`stderr: ${chunk.toString().trimEnd()}`, { server: this.name }));
+      this.stderrTail = new StderrTail(stderr);
       client = new Client(this.options.clientInfo, { capabilities: this.options.capabilities ?? {} });
       this.options.configureClient?.(client);
       this.progress.install(client);
@@ -207,12 +210,18 @@ export class BackendConnection {
       if (client && this.client === client) this.client = undefined;
       void client?.close().catch(() => undefined);
       const failure = this.failure(error, this.timeoutMs);
-      this.lastError = failure.message;
+      this.lastError = this.withStderr(failure.message);
       this.setStatus('down');
-      logger.warn(`server "${this.name}" is down: ${failure.message}`);
+      logger.warn(`server "${this.name}" is down: ${this.lastError}`);
       this.scheduleReconnect();
       throw failure;
     }
+  }
+
+  /** Adds what a stdio server last wrote to stderr (its own secrets scrubbed) to a failure shown to operators. */
+  private withStderr(message: string): string {
+    const said = this.stderrTail?.summary();
+    return said ? `${message}; its stderr ended with: ${this.options.credentials.scrubStrings(said)}` : message;
   }
 
   private async refreshLists(client: Client): Promise<void> {
@@ -264,9 +273,9 @@ export class BackendConnection {
     if (this.client !== client) return;
     this.client = undefined;
     if (this.closed) return;
-    this.lastError = 'connection closed';
+    this.lastError = this.withStderr(`server "${this.name}" closed the connection`);
     this.setStatus('down');
-    this.options.logger.warn(`server "${this.name}" closed the connection`);
+    this.options.logger.warn(this.lastError);
     this.scheduleReconnect();
   }
 
@@ -274,7 +283,7 @@ export class BackendConnection {
   private markDown(client: Client, reason: string): void {
     if (this.client !== client) return;
     this.client = undefined;
-    this.lastError = reason;
+    this.lastError = this.withStderr(reason);
     this.setStatus('down');
     this.scheduleReconnect();
     void client.close().catch(() => undefined);
