@@ -169,7 +169,16 @@ export interface CatalogTool {
   originalName?: string;
   /** The plugin that generated it, when it is not a backend's tool. */
   generatedBy?: string;
+  /**
+   * The tool as one caller may see it, or `undefined` to hide it from them: for a generated tool whose reach
+   * depends on who asks (a broadcast names only the servers the caller may use). Runs for each listing, and only
+   * when an `authorize` handler is registered; without one, `tool` is listed as it is.
+   */
+  viewFor?(access: CallerAccess): Awaitable<Tool | undefined>;
 }
+
+/** Asks the `authorize` series about the caller being served: may they do `action` on `target`? */
+export type CallerAccess = (action: AuthorizeAction, target: AuthorizeTarget) => Promise<boolean>;
 
 export interface CatalogContext {
   /** The live state of every configured backend, including its own tools. */

@@ -21,7 +21,7 @@ import type { BackendRegistry, SessionRelay } from '../backends/backend-registry
 import { qualifiedName } from '../catalog/names.js';
 import type { ToolCatalog } from '../catalog/tool-catalog.js';
 import { BackendUnavailableError, BadRequestError, type GatewayError, isGatewayError, NotFoundError, PluginError } from '../errors.js';
-import type { AuthorizeAction, CallKind, FanOutContext, RoutePlan, RouteTarget, TargetOutcome } from '../hooks.js';
+import type { AuthorizeAction, CallerAccess, CallKind, CatalogTool, FanOutContext, RoutePlan, RouteTarget, TargetOutcome } from '../hooks.js';
 import type { HookBus } from '../hook-bus.js';
 import type { Principal } from '../principal.js';
 import type { RequestInfo } from '../request-info.js';
@@ -106,7 +106,7 @@ export class CallPipeline {
       if (onlyServer !== undefined && !this.deps.registry.has(onlyServer)) throw new NotFoundError(`unknown server "${onlyServer}"`);
       const entries = this.deps.catalog.list().filter((entry) => !onlyServer || entry.server === onlyServer);
       const visible = await this.visible(context, entries, (entry) => entry.server ? { server: entry.server, tool: entry.originalName } : { tool: entry.tool.name }, 'tools/call');
-      return visible.map((entry) => entry.tool);
+      return this.viewedBy(context, visible);
     });
   }
 
@@ -209,6 +209,35 @@ export class CallPipeline {
     if (!this.deps.hooks.has('authorize')) return [...items];
     const decisions = await Promise.all(items.map((item) => this.deps.access.decide({ ...this.who(context), action, target: targetOf(item) })));
     return items.filter((_, index) => decisions[index]!.allow);
+  }
+
+  /** Each tool as this caller may see it: generated tools with a `viewFor` are narrowed, or hidden, per caller. */
+  private async viewedBy(context: CallContext, entries: readonly CatalogTool[]): Promise<Tool[]> {
+    if (!this.deps.hooks.has('authorize') || !entries.some((entry) => entry.viewFor)) return entries.map((entry) => entry.tool);
+    const access = this.callerAccess(context);
+    const tools = await Promise.all(entries.map(async (entry) => {
+      if (!entry.viewFor) return entry.tool;
+      try {
+        return await entry.viewFor(access);
+      } catch (error) {
+        throw new PluginError(entry.generatedBy ?? 'core', `view of "${entry.tool.name}"`, error);
+      }
+    }));
+    return tools.filter((tool): tool is Tool => tool !== undefined);
+  }
+
+  /** The caller's access, each question asked once per listing (many views share the same servers). */
+  private callerAccess(context: CallContext): CallerAccess {
+    const answers = new Map<string, Promise<boolean>>();
+    return (action, target) => {
+      const key = JSON.stringify([action, target.server, target.tool, target.resource, target.prompt]);
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = this.deps.access.decide({ ...this.who(context), action, target }).then((decision) => decision.allow);
+        answers.set(key, answer);
+      }
+      return answer;
+    };
   }
 
   /** A transparent endpoint's backend must be up to answer for it. */

@@ -2,9 +2,11 @@
  * The `route` hook: turns `broadcast__<tool>`, `broadcast__by_tag__<tag>` and the REST routes' selections into a
  * plan of one target per server. Servers that cannot be called (down, disabled, without the tool) are not targets;
  * when the caller chose them (by tag or by name) they are listed in `meta.skipped` and reported under `errors`.
+ * A generated tool the caller could run on fewer than `minServers` servers is refused, as it is not listed to them.
  */
-import { BackendUnavailableError, BadRequestError, NotFoundError, type RoutePlan, type RouteRequest } from '@secure-mcp-gateway/core';
+import { BackendUnavailableError, BadRequestError, NotFoundError, type CallerAccess, type RoutePlan, type RouteRequest } from '@secure-mcp-gateway/core';
 import type { BroadcastIndex } from './broadcast-index.js';
+import { requireEnoughServers, usableServers } from './caller-view.js';
 import { normaliseTag, parseBroadcastName, TAG_PREFIX } from './names.js';
 
 export const BROADCAST_STRATEGY = 'broadcast';
@@ -23,26 +25,35 @@ export interface BroadcastMeta {
   skipped: Record<string, string>;
 }
 
-export function planBroadcast(request: RouteRequest, index: BroadcastIndex): RoutePlan | undefined {
+/** The caller of a routed call: what they may use, and how many usable servers a broadcast needs. */
+export interface BroadcastCaller {
+  access: CallerAccess;
+  minServers: number;
+}
+
+export async function planBroadcast(request: RouteRequest, index: BroadcastIndex, caller: BroadcastCaller): Promise<RoutePlan | undefined> {
   if (request.kind !== 'tool') return undefined;
   const selection = request.hints?.['broadcast'] as RestSelection | undefined;
   if (selection) return planSelection(selection, request.arguments, index);
   const parsed = parseBroadcastName(request.name);
   if (!parsed) return undefined;
-  if (parsed.kind === 'tag') return planTag(parsed.tag, request, index);
+  if (parsed.kind === 'tag') return planTag(parsed.tag, request, index, caller);
   const group = index.toolGroups.get(parsed.tool);
   if (!group) {
     throw new NotFoundError(`unknown broadcast tool "${request.name}": tool "${parsed.tool}" is not shared by enough up servers`);
   }
-  return plan(parsed.tool, [...group.definitions.keys()], {}, request.arguments);
+  const servers = [...group.definitions.keys()];
+  requireEnoughServers(request.name, await usableServers(servers, parsed.tool, caller.access), caller.minServers);
+  return plan(parsed.tool, servers, {}, request.arguments);
 }
 
-function planTag(tag: string, request: RouteRequest, index: BroadcastIndex): RoutePlan {
+async function planTag(tag: string, request: RouteRequest, index: BroadcastIndex, caller: BroadcastCaller): Promise<RoutePlan> {
   const group = index.tagGroups.get(tag);
   if (!group) {
     const known = [...index.tagGroups.keys()].map((name) => `${TAG_PREFIX}${name}`);
     throw new NotFoundError(`unknown broadcast tool "${request.name}"${known.length ? ` (tag broadcasts: ${known.join(', ')})` : ''}`);
   }
+  requireEnoughServers(request.name, await usableServers(group.servers, undefined, caller.access), caller.minServers);
   const { tool_name: tool, arguments: args } = request.arguments ?? {};
   if (typeof tool !== 'string' || tool === '') throw new BadRequestError(`"${request.name}" needs "tool_name": the tool to run on every server tagged "${group.spellings.join('", "')}"`);
   if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) throw new BadRequestError('"arguments" must be a JSON object');

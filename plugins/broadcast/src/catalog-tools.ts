@@ -1,18 +1,46 @@
-/** The generated tools' definitions: name, description (which servers it reaches), input and output schema. */
-import type { CatalogTool } from '@secure-mcp-gateway/core';
+/** The generated tools' definitions: name, description (which servers it reaches), input and output schema, per caller. */
+import type { CallerAccess, CatalogTool } from '@secure-mcp-gateway/core';
 import { BROADCAST_OUTPUT_SCHEMA } from './broadcast-result.js';
 import type { BroadcastIndex, TagGroup, ToolGroup } from './broadcast-index.js';
+import { usableServers, usableToolsOf } from './caller-view.js';
 import { reconcileInputSchemas } from './input-schema.js';
 import type { Tool } from './mcp-types.js';
 import { tagBroadcastName, toolBroadcastName } from './names.js';
 
 const RESULT_NOTE = 'Returns every server\'s answer by name; a failing, slow or denied server is reported under errors and does not fail the others.';
 
-export function broadcastTools(index: BroadcastIndex, plugin: string): CatalogTool[] {
+/**
+ * Every generated tool as it is for a caller who may use all its servers, and `viewFor`, which narrows it to the
+ * servers one caller may use (or hides it when fewer than `minServers` remain). The core applies the view only
+ * when an `authorize` handler is registered.
+ */
+export function broadcastTools(index: BroadcastIndex, plugin: string, minServers: number): CatalogTool[] {
   return [
-    ...[...index.toolGroups.values()].map((group) => ({ tool: toolBroadcast(group), generatedBy: plugin })),
-    ...[...index.tagGroups.values()].map((group) => ({ tool: tagBroadcast(group, index), generatedBy: plugin })),
+    ...[...index.toolGroups.values()].map((group): CatalogTool => {
+      const shared = toolBroadcast(group);
+      return { tool: shared, generatedBy: plugin, viewFor: (access) => toolBroadcastFor(group, shared, access, minServers) };
+    }),
+    ...[...index.tagGroups.values()].map((group): CatalogTool => {
+      const shared = tagBroadcast(group, index.toolsOf(group.servers));
+      return { tool: shared, generatedBy: plugin, viewFor: (access) => tagBroadcastFor(group, shared, index, access, minServers) };
+    }),
   ];
+}
+
+async function toolBroadcastFor(group: ToolGroup, shared: Tool, access: CallerAccess, minServers: number): Promise<Tool | undefined> {
+  const servers = await usableServers([...group.definitions.keys()], group.tool, access);
+  if (servers.length < minServers) return undefined;
+  if (servers.length === group.definitions.size) return shared;
+  return toolBroadcast({ tool: group.tool, definitions: new Map(servers.map((server) => [server, group.definitions.get(server)!])) });
+}
+
+async function tagBroadcastFor(group: TagGroup, shared: Tool, index: BroadcastIndex, access: CallerAccess, minServers: number): Promise<Tool | undefined> {
+  const servers = await usableServers(group.servers, undefined, access);
+  if (servers.length < minServers) return undefined;
+  const tools = await usableToolsOf(servers, index, access);
+  const all = index.toolsOf(group.servers);
+  const unchanged = servers.length === group.servers.length && tools.size === all.size && [...all].every(([tool, count]) => tools.get(tool) === count);
+  return unchanged ? shared : tagBroadcast({ ...group, servers }, tools);
 }
 
 function toolBroadcast(group: ToolGroup): Tool {
@@ -36,8 +64,7 @@ function toolBroadcast(group: ToolGroup): Tool {
   };
 }
 
-function tagBroadcast(group: TagGroup, index: BroadcastIndex): Tool {
-  const tools = index.toolsOf(group.servers);
+function tagBroadcast(group: TagGroup, tools: ReadonlyMap<string, number>): Tool {
   const toolList = [...tools].map(([tool, count]) => `${tool} (${count})`).join(', ');
   return {
     name: tagBroadcastName(group.tag),
