@@ -88,13 +88,14 @@ describe('broadcast: each caller sees only the servers they may use (rbac)', fun
   const clients: Client[] = [];
   let oidc: TestOidcProvider;
   let gateway: RunningGateway;
-  const tokens: Record<'analyst' | 'intern' | 'admin', string> = { analyst: '', intern: '', admin: '' };
+  const tokens: Record<'analyst' | 'intern' | 'auditor' | 'admin', string> = { analyst: '', intern: '', auditor: '', admin: '' };
 
   before(async function () {
     oidc = await startOidcProvider({
       users: [
         { username: 'analyst', password: 'analyst-pass', realmRoles: ['analyst'] },
         { username: 'intern', password: 'intern-pass', realmRoles: ['intern'] },
+        { username: 'auditor', password: 'auditor-pass', realmRoles: ['auditor'] },
         { username: 'admin', password: 'admin-pass', realmRoles: ['mcp-admin'] },
       ],
     });
@@ -106,9 +107,10 @@ describe('broadcast: each caller sees only the servers they may use (rbac)', fun
         rbac({
           default: 'deny',
           rules: [
-            { effect: 'allow', roles: ['analyst', 'intern', 'mcp-admin'] },
+            { effect: 'allow', roles: ['analyst', 'intern', 'auditor', 'mcp-admin'] },
             { effect: 'deny', roles: ['analyst', 'intern'], servers: ['logs-secret'], description: 'the secret cluster is off limits' },
             { effect: 'deny', roles: ['intern'], servers: ['logs-b'], description: 'interns search one cluster' },
+            { effect: 'deny', roles: ['auditor'], servers: ['logs-secret'], tools: ['search_logs'], description: 'auditors see the secret cluster, not its logs' },
           ],
         }),
         broadcast(),
@@ -116,6 +118,7 @@ describe('broadcast: each caller sees only the servers they may use (rbac)', fun
     });
     tokens.analyst = await oidc.passwordToken('analyst', 'analyst-pass');
     tokens.intern = await oidc.passwordToken('intern', 'intern-pass');
+    tokens.auditor = await oidc.passwordToken('auditor', 'auditor-pass');
     tokens.admin = await oidc.passwordToken('admin', 'admin-pass');
   });
 
@@ -178,6 +181,14 @@ describe('broadcast: each caller sees only the servers they may use (rbac)', fun
     expect(JSON.stringify(rest.body)).to.include('is not available to you');
     const reached = Object.values(logs).flatMap((backend) => backend.calls).filter((call) => call.query === 'intern-run');
     expect(reached, 'no cluster is called for a refused broadcast').to.have.length(0);
+  });
+
+  it('counts a server for a tool only where the caller may call that tool there', async function () {
+    for (const tools of [await mcpTools(tokens.auditor), await restTools(tokens.auditor)]) {
+      expect(named(tools, 'broadcast__search_logs')?.description).to.include('on all 2 servers that provide it, at once: logs-a, logs-b.');
+      // The auditor may use the secret cluster (so the tag tool names it) but not its search_logs.
+      expect(named(tools, 'broadcast__by_tag__logging')?.description).to.include('(3 servers: logs-a, logs-b, logs-secret)').and.include('search_logs (2)');
+    }
   });
 
   it('still names all three clusters to an admin', async function () {
