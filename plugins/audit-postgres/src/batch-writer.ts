@@ -73,7 +73,7 @@ export class BatchWriter {
     } catch (error) {
       this.failed(error);
       this.mode = 'spooling';
-      this.logger.error(`PostgreSQL is unreachable (${this.lastError}); spooling audit events to ${this.spool.file}`);
+      this.logger.error(`${this.lastError}; spooling audit events to ${this.spool.file}`);
     }
     this.started = true;
     if (this.options.heartbeatMs) {

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { AuditEvent } from '@secure-mcp-gateway/core';
+import { DatabaseFailure, explainDatabaseFailure } from './database-failure.js';
 import { toRow } from './event-row.js';
 import { migrate } from './migrations.js';
 
@@ -19,6 +20,8 @@ export class EventStore {
   /** Connections whose socket is still open (pg's pool forgets a client before its socket has closed). */
   private readonly open = new Set<pg.PoolClient>();
   private readonly pool: pg.Pool;
+  /** Why PostgreSQL last failed (unreachable, refused login, no database, no permission), for health and logs. */
+  lastFailure: DatabaseFailure | undefined;
 
   constructor(private readonly options: EventStoreOptions) {
     const pool = new pg.Pool({
@@ -32,10 +35,10 @@ export class EventStore {
     // pg emits a broken connection's error on the client too, even when the query that hit it already failed.
     pool.on('connect', (client) => {
       this.open.add(client);
-      client.on('error', options.onConnectionError);
+      client.on('error', (error: Error) => options.onConnectionError(this.explain(error)));
     });
     pool.on('remove', (client) => void this.open.delete(client));
-    pool.on('error', options.onConnectionError);
+    pool.on('error', (error) => options.onConnectionError(this.explain(error)));
     this.db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   }
 
@@ -54,13 +57,26 @@ export class EventStore {
 
   async insert(events: readonly AuditEvent[]): Promise<void> {
     if (!events.length) return;
-    await this.ready();
-    await this.db.insertInto(this.options.table).values(events.map(toRow)).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+    try {
+      await this.ready();
+      await this.db.insertInto(this.options.table).values(events.map(toRow)).onConflict((conflict) => conflict.column('id').doNothing()).execute();
+    } catch (error) {
+      throw this.explain(error);
+    }
   }
 
   async check(): Promise<void> {
-    await this.ready();
-    await sql`select 1`.execute(this.db);
+    try {
+      await this.ready();
+      await sql`select 1`.execute(this.db);
+    } catch (error) {
+      throw this.explain(error);
+    }
+  }
+
+  private explain(error: unknown): DatabaseFailure {
+    this.lastFailure = explainDatabaseFailure(error, this.options.connectionString);
+    return this.lastFailure;
   }
 
   /**

@@ -44,7 +44,9 @@ export const auditPostgres = definePlugin<AuditPostgresOptions>({
     context.reportHealth(() => {
       const status = writer.status();
       if (status.mode === 'direct') return { status: 'ok' };
-      return { status: options.failClosed ? 'down' : 'degraded', detail: 'PostgreSQL unreachable; audit events are spooled to a local file' };
+      // Says which problem it is (unreachable, login refused, no database, no permission), never a host or user name.
+      const why = store.lastFailure?.summary ?? 'PostgreSQL unreachable';
+      return { status: options.failClosed ? 'down' : 'degraded', detail: `${why}; audit events are spooled to a local file` };
     });
     context.onStart(() => writer.start());
     context.onStop(async () => {

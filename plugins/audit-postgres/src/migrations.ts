@@ -62,6 +62,6 @@ export async function migrate(db: Kysely<any>, table: string): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-    throw new Error(`migrating table "${table}"${failed ? ` (${failed})` : ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`migrating table "${table}"${failed ? ` (${failed})` : ''} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
