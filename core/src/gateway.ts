@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type express from 'express';
 import { container as rootContainer } from 'tsyringe';
 import { AuditBus } from './audit/audit-bus.js';
+import { AuditGate } from './audit/audit-gate.js';
 import { SecretRedactor } from './audit/secret-redactor.js';
 import { auditServerStatus } from './audit/server-status-audit.js';
 import { BackendRegistry, type ServersChange } from './backends/backend-registry.js';
@@ -66,7 +67,8 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
   const logger = options.logger ?? createLogger({ ...config.logging, redactor });
   const hooks = new HookBus();
   const audit = new AuditBus(hooks, redactor, logger);
-  const access = new AccessControl(hooks, audit, config.access.adminRoles);
+  const auditGate = new AuditGate(hooks, logger, config.audit.failClosed);
+  const access = new AccessControl(hooks, audit, config.access.adminRoles, auditGate);
   const container = rootContainer.createChildContainer();
   const credentials = new CredentialInjector({ lookup: (scheme) => hooks.credentialSchemeOwner(scheme), redactor });
   const registry = new BackendRegistry(config.servers, { credentials, logger, clientInfo: { name: 'secure-mcp-gateway', version: GATEWAY_VERSION } });
@@ -86,6 +88,7 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     backends: { list: () => registry.snapshots(), get: (name) => (registry.has(name) ? registry.snapshot(name) : undefined), onChange: (listener) => registry.onChange(listener) },
   });
   await plugins.setupAll(config.plugins);
+  auditGate.assertConfigured();
   const checkServers = (servers: ServersConfig) => assertCredentialSchemesOwned(servers, (scheme) => hooks.credentialSchemeOwner(scheme));
   checkServers(config.servers);
   const reloader = config.serversFile ? new ServersReloader({ file: config.serversFile, registry, check: checkServers, audit, logger }) : undefined;
@@ -101,7 +104,7 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     allowedOrigins: config.server.allowedOrigins,
   });
   const app = createApp({
-    config, version: GATEWAY_VERSION, logger, authenticator, access, pipeline, registry, catalog, sessions, plugins, audit,
+    config, version: GATEWAY_VERSION, logger, authenticator, access, pipeline, registry, catalog, sessions, plugins, audit, auditGate,
     challenge: () => (container.isRegistered(AuthChallengeToken.key) ? container.resolve(AuthChallengeToken.key) : undefined),
     checkServers,
     ...(reloader ? { reloader } : {}),

@@ -11,9 +11,11 @@ import type {
   AuthorizeDecision,
   AuthorizeHandler,
   AuthorizeInput,
+  AuditHandlerOptions,
   CatalogContext,
   CatalogHandler,
   CatalogTool,
+  DurableSink,
   FanOutHandler,
   HandlerOptions,
   HookRegistrar,
@@ -37,6 +39,7 @@ export class HookBus {
   private readonly authorizers: Registered<AuthorizeHandler>[] = [];
   private readonly catalogs: Registered<CatalogHandler>[] = [];
   private readonly auditors: Registered<AuditHandler>[] = [];
+  private readonly durable: Array<{ plugin: string; sink: DurableSink }> = [];
   private readonly credentialSchemes = new Map<string, Registered<ResolveCredentialHandler>>();
 
   /** The registrar handed to one plugin's setup; it tags each handler with the plugin's name. */
@@ -51,7 +54,10 @@ export class HookBus {
       fanOut: (handler, options) => add(this.first.fanOut, handler, options),
       authorize: (handler, options) => add(this.authorizers, handler, options),
       catalog: (handler, options) => add(this.catalogs, handler, options),
-      audit: (handler, options) => add(this.auditors, handler, options),
+      audit: (handler, options?: AuditHandlerOptions) => {
+        add(this.auditors, handler, options);
+        if (options?.durable) this.durable.push({ plugin, sink: options.durable });
+      },
       resolveCredential: (scheme, handler) => {
         const key = scheme.toLowerCase().replace(/:\/\/$/, '');
         const owner = this.credentialSchemes.get(key);
@@ -66,6 +72,11 @@ export class HookBus {
     if (hook === 'audit') return this.auditors.length > 0;
     if (hook === 'catalog') return this.catalogs.length > 0;
     return this.first[hook].length > 0;
+  }
+
+  /** The audit sinks that declared themselves durable, in registration order. */
+  durableSinks(): ReadonlyArray<{ plugin: string; sink: DurableSink }> {
+    return this.durable;
   }
 
   credentialSchemeOwner(scheme: string): ResolveCredentialHandler | undefined {

@@ -205,6 +205,22 @@ export type CatalogHandler = (tools: CatalogTool[], context: CatalogContext) => 
 
 export type AuditHandler = (event: AuditEvent) => Awaitable<void>;
 
+/**
+ * A sink that keeps events (a file, a database) rather than only forwarding them. With `audit.failClosed` the
+ * gateway refuses calls while no durable sink can accept events, so this is asked on every request: keep
+ * `canAccept` a field read, no I/O. The sink updates what it answers as its writes succeed or fail.
+ */
+export interface DurableSink {
+  canAccept(): boolean;
+  /** Why it cannot, while `canAccept()` is false; shown to refused callers and logged. Never a secret. */
+  reason?(): string;
+}
+
+export interface AuditHandlerOptions extends HandlerOptions {
+  /** Declares the sink durable (see DurableSink). */
+  durable?: DurableSink;
+}
+
 // ---- registry ---------------------------------------------------------------------------------------------------
 
 export interface HandlerOptions {
@@ -220,5 +236,5 @@ export interface HookRegistrar {
   route(handler: RouteHandler, options?: HandlerOptions): void;
   fanOut(handler: FanOutHandler, options?: HandlerOptions): void;
   catalog(handler: CatalogHandler, options?: HandlerOptions): void;
-  audit(handler: AuditHandler, options?: HandlerOptions): void;
+  audit(handler: AuditHandler, options?: AuditHandlerOptions): void;
 }

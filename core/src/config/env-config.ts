@@ -39,6 +39,8 @@ export interface EnvConfig {
   databaseUrl?: string;
   /** Where the PostgreSQL sink keeps events while the database is unreachable (AUDIT_SPOOL_FILE). */
   auditSpoolFile?: string;
+  /** Refuse calls while no durable audit sink can accept events (AUDIT_FAIL_CLOSED). */
+  auditFailClosed: boolean;
   otel?: { endpoint: string; serviceName: string; headers: Record<string, string> };
   /** vault-credentials settings (VAULT_ADDR with VAULT_TOKEN, or VAULT_ROLE_ID + VAULT_SECRET_ID for AppRole). */
   vault?: {
@@ -78,6 +80,7 @@ export function readEnvConfig(env: Env = process.env): EnvConfig {
     ...optional('rbac', rbacFile === undefined ? undefined : dataFile<Record<string, unknown>>('RBAC_RULES_FILE', rbacFile, 'object')),
     ...optional('auditFile', read.text('AUDIT_LOG_FILE')),
     auditToStdout: read.bool('AUDIT_TO_STDOUT') ?? false,
+    auditFailClosed: read.bool('AUDIT_FAIL_CLOSED') ?? false,
     ...optional('databaseUrl', read.url('DATABASE_URL', /^postgres(ql)?:\/\//)),
     ...optional('auditSpoolFile', read.text('AUDIT_SPOOL_FILE')),
     ...optional('otel', otelEndpoint && { endpoint: otelEndpoint, serviceName: read.text('OTEL_SERVICE_NAME') ?? 'secure-mcp-gateway', headers: otelHeaders(read.text('OTEL_EXPORTER_OTLP_HEADERS')) }),
@@ -231,5 +234,6 @@ export function gatewaySettingsFrom(env: EnvConfig): Omit<GatewayConfigInput, 'p
     servers: env.serversFile,
     logging: { level: env.logLevel, format: env.logFormat },
     access: { adminRoles: env.adminRoles },
+    audit: { failClosed: env.auditFailClosed },
   };
 }

@@ -50,6 +50,8 @@ export interface GatewayConfigInput {
   audit?: {
     /** Argument keys (case-insensitive substrings) whose values are replaced by `[REDACTED]`. */
     redactKeys?: string[];
+    /** Refuse calls (503) while no durable audit sink can accept events. Default false. */
+    failClosed?: boolean;
   };
   sessions?: {
     /** Idle client sessions are closed after this many seconds. Default 1800. */

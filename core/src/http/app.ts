@@ -4,6 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { AuditBus } from '../audit/audit-bus.js';
+import type { AuditGate } from '../audit/audit-gate.js';
 import type { ServersConfig } from '../backends/server-config.js';
 import type { BackendRegistry } from '../backends/backend-registry.js';
 import type { ToolCatalog } from '../catalog/tool-catalog.js';
@@ -39,6 +40,8 @@ export interface AppDeps {
   sessions: SessionManager;
   plugins: PluginHost;
   audit: AuditBus;
+  /** audit.failClosed: refuses calls while no durable sink can accept events (also shown by `/health`). */
+  auditGate: AuditGate;
   challenge(): AuthChallenge | undefined;
   /** The servers file's reloader, when the servers come from a file (admin API, hot reload). */
   reloader?: ServersReloader;

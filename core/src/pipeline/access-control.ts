@@ -1,4 +1,5 @@
 import type { AuditBus } from '../audit/audit-bus.js';
+import type { AuditGate } from '../audit/audit-gate.js';
 import { AccessDeniedError } from '../errors.js';
 import type { AuthorizeDecision, AuthorizeInput } from '../hooks.js';
 import type { HookBus } from '../hook-bus.js';
@@ -12,21 +13,38 @@ export class AccessControl {
     private readonly hooks: HookBus,
     private readonly audit: AuditBus,
     private readonly adminRoles: readonly string[],
+    private readonly gate?: AuditGate,
   ) {}
 
+  /** Rejects with ServiceUnavailableError (503) first when audit.failClosed refuses calls right now. */
   decide(input: AuthorizeInput): Promise<AuthorizeDecision> {
+    const refusal = this.gate?.refusal();
+    if (refusal) return Promise.reject(refusal);
     return this.hooks.runAuthorize(input, this.fallback(input));
   }
 
-  /** Throws AccessDeniedError (403) and records an `access_denied` event when the answer is no. */
+  /**
+   * Throws AccessDeniedError (403) and records an `access_denied` event when the answer is no. A refusal by
+   * audit.failClosed (503) is recorded the same way, with outcome `error`: the sinks may take it again by then.
+   */
   async require(input: AuthorizeInput, parentId?: string): Promise<void> {
-    const decision = await this.decide(input);
+    const refusal = this.gate?.refusal();
+    if (refusal) {
+      this.record(input, 'error', refusal.message, parentId);
+      throw refusal;
+    }
+    const decision = await this.hooks.runAuthorize(input, this.fallback(input));
     if (decision.allow) return;
     const reason = decision.reason ?? 'access denied';
+    this.record(input, 'denied', reason, parentId);
+    throw new AccessDeniedError(`${describeTarget(input)}: ${reason}`);
+  }
+
+  private record(input: AuthorizeInput, outcome: 'denied' | 'error', reason: string, parentId: string | undefined): void {
     const { principal, request, target } = input;
     this.audit.emit({
       event_type: 'access_denied',
-      outcome: 'denied',
+      outcome,
       error: reason,
       principal: { sub: principal.sub, username: principal.username, roles: principal.roles },
       ...(request ? { request_id: request.requestId, channel: request.channel, session_id: request.sessionId, trace_id: request.traceId, client: { address: request.clientAddress, user_agent: request.userAgent } } : {}),
@@ -34,7 +52,6 @@ export class AccessControl {
       ...target,
       details: { action: input.action },
     });
-    throw new AccessDeniedError(`${describeTarget(input)}: ${reason}`);
   }
 
   private fallback(input: AuthorizeInput): AuthorizeDecision {

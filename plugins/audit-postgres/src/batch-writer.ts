@@ -10,7 +10,10 @@ export interface BatchWriterOptions {
   retryIntervalMs: number;
   /** How long a batch smaller than `batchSize` waits for more events before it is written (0: at once). */
   flushIntervalMs: number;
-  /** When set, an idle writer checks the database this often, so an outage is noticed before the next event. */
+  /**
+   * While the spool cannot be written, an idle writer checks the database this often, so an outage is noticed
+   * (and `canAccept` turns false) before the next event rather than after it.
+   */
   heartbeatMs?: number;
 }
 
@@ -22,6 +25,7 @@ export interface EventSink {
 
 export interface WriterStatus {
   mode: WriterMode;
+  spoolWritable: boolean;
   queued: number;
   written: number;
   lastError?: string;
@@ -31,7 +35,8 @@ export interface WriterStatus {
  * Moves events from the request path to PostgreSQL, off that path: `enqueue` only pushes to a bounded queue, and one
  * loop inserts what has gathered, in batches, in order. When an insert fails (or the queue is full) the loop puts the
  * failed batch, the queue and every later event into the spool file, and replays the spool in order once PostgreSQL
- * answers again; only then does it write directly again. So events keep their order and none is lost.
+ * answers again; only then does it write directly again. So events keep their order and none is lost. While neither
+ * PostgreSQL nor the spool can take events they wait in memory, in order, and `canAccept` is false.
  */
 export class BatchWriter {
   private mode: WriterMode = 'direct';
@@ -59,10 +64,12 @@ export class BatchWriter {
 
   /**
    * Opens the spool and checks the database. A spool left by an earlier run is replayed before anything new is
-   * written; an unreachable database starts the writer spooling (so `failClosed` refuses from the first call).
+   * written; an unreachable database starts the writer spooling. A spool that cannot be opened is logged, not fatal:
+   * the writer can accept events while PostgreSQL can (audit.failClosed refuses calls once neither can).
    */
   async start(): Promise<void> {
     await this.spool.open();
+    if (!this.spool.writable) this.logger.error(`audit spool ${this.spool.file} cannot be written (${this.spool.error}); events cannot be kept while PostgreSQL is unreachable`);
     const left = await this.spool.size();
     if (left > 0) {
       this.mode = 'spooling';
@@ -78,7 +85,7 @@ export class BatchWriter {
     this.started = true;
     if (this.options.heartbeatMs) {
       this.heartbeat = setInterval(() => {
-        if (this.mode === 'direct' && !this.loop) this.sink.check().catch((error: unknown) => this.suspend(error));
+        if (this.mode === 'direct' && !this.loop && !this.spool.writable) this.sink.check().catch((error: unknown) => this.suspend(error));
       }, this.options.heartbeatMs);
       this.heartbeat.unref();
     }
@@ -105,13 +112,24 @@ export class BatchWriter {
     this.kick();
   }
 
-  /** True while events go straight to PostgreSQL (what `failClosed` requires). */
-  get accepting(): boolean {
-    return this.mode === 'direct';
+  /** True while an event would be kept: PostgreSQL takes events, or else the spool file can be written. No I/O. */
+  get canAccept(): boolean {
+    return this.mode === 'direct' || this.spool.writable;
+  }
+
+  /** Why not, while `canAccept` is false (for refused callers: no host, path or credential). */
+  get refusalReason(): string {
+    return `PostgreSQL cannot take events and the spool file cannot be written (${this.spool.error ?? 'unknown error'})`;
   }
 
   status(): WriterStatus {
-    return { mode: this.mode, queued: this.queue.length + this.pending.length, written: this.written, ...(this.lastError ? { lastError: this.lastError } : {}) };
+    return {
+      mode: this.mode,
+      spoolWritable: this.spool.writable,
+      queued: this.queue.length + this.pending.length,
+      written: this.written,
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
   }
 
   /** Writes or spools everything still held, then closes the spool. An unreachable database is tried once more. */
@@ -120,7 +138,9 @@ export class BatchWriter {
     clearInterval(this.heartbeat);
     this.wake?.();
     await this.loop;
-    await this.spool.append([...this.queue.splice(0), ...this.pending.splice(0)]);
+    const left = [...this.queue.splice(0), ...this.pending.splice(0)];
+    await this.spool.append(left).catch((error: unknown) =>
+      this.logger.error(`${left.length} audit event(s) lost at shutdown: PostgreSQL and the spool ${this.spool.file} could not take them (${describe(error)})`));
     await this.spool.close();
   }
 
@@ -145,7 +165,7 @@ export class BatchWriter {
         await this.gather();
         if (this.mode === 'direct') await this.writeBatch();
       } else {
-        await this.spool.append(this.pending.splice(0));
+        await this.spoolPending();
         if (await this.replayStep()) continue;
         if (this.stopping) return;
         await this.sleep(Math.max(0, this.nextRetryAt - Date.now()));
@@ -161,9 +181,23 @@ export class BatchWriter {
       this.lastError = undefined;
     } catch (error) {
       this.failed(error);
-      await this.spool.append([...batch, ...this.queue.splice(0)]);
+      this.pending.unshift(...batch, ...this.queue.splice(0));
       this.mode = 'spooling';
       this.logger.error(`cannot write audit events to PostgreSQL (${this.lastError}); spooling to ${this.spool.file}`);
+    }
+  }
+
+  /** Moves the events waiting in memory to the spool file; when it cannot take them they keep waiting, in order. */
+  private async spoolPending(): Promise<void> {
+    if (!this.pending.length) return;
+    const wasWritable = this.spool.writable;
+    const events = this.pending.splice(0);
+    try {
+      await this.spool.append(events);
+      if (!wasWritable) this.logger.info(`audit spool ${this.spool.file} can be written again`);
+    } catch (error) {
+      this.pending.unshift(...events);
+      if (wasWritable) this.logger.error(`cannot write audit spool ${this.spool.file} (${describe(error)}); ${this.pending.length} event(s) wait in memory until PostgreSQL or the spool can take them`);
     }
   }
 
@@ -187,16 +221,19 @@ export class BatchWriter {
     const read = await this.spool.read(this.offset, this.options.batchSize);
     if (read.unreadable) this.logger.error(`audit spool ${this.spool.file}: skipped ${read.unreadable} unreadable line(s)`);
     if (!read.events.length) {
-      if (this.pending.length) return true;
+      if (this.pending.length && this.spool.writable) return true; // spool them first, to replay in order
       try {
         await this.sink.check();
       } catch (error) {
         this.failed(error);
         return false;
       }
-      await this.spool.clear();
+      // Replayed rows are idempotent (unique id): a spool that cannot be cleared only costs a second replay.
+      await this.spool.clear().catch((error: unknown) => this.logger.error(`cannot clear audit spool ${this.spool.file}: ${describe(error)}`));
       this.offset = 0;
       this.mode = 'direct';
+      // Events the spool could not take follow the replayed ones, in order.
+      this.queue.unshift(...this.pending.splice(0));
       this.logger.info('audit spool replayed; writing to PostgreSQL directly again');
       return true;
     }

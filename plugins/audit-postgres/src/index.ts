@@ -4,7 +4,7 @@
  * the AuditStore service and `GET /audit` (admin only) to read the trail back.
  */
 import { resolve } from 'node:path';
-import { AuditStoreToken, definePlugin, ServiceUnavailableError } from '@secure-mcp-gateway/core';
+import { AuditStoreToken, definePlugin } from '@secure-mcp-gateway/core';
 import { auditRouter } from './audit-route.js';
 import { AuditQueries } from './audit-queries.js';
 import { BatchWriter } from './batch-writer.js';
@@ -26,19 +26,11 @@ export const auditPostgres = definePlugin<AuditPostgresOptions>({
       onConnectionError: (error) => writer.suspend(error),
     });
     const spool = new Spool(resolve(options.spoolFile));
-    // failClosed must notice an outage before a call runs, not after its event fails.
-    const heartbeatMs = options.failClosed ? Math.max(options.retryIntervalMs, 1_000) : undefined;
-    const writer = new BatchWriter(store, spool, { ...options, ...(heartbeatMs ? { heartbeatMs } : {}) }, context.logger);
+    const writer = new BatchWriter(store, spool, { ...options, heartbeatMs: Math.max(options.retryIntervalMs, 1_000) }, context.logger);
     const queries = new AuditQueries(store, options.maxQueryLimit);
 
-    context.hooks.audit((event) => writer.enqueue(event));
-    if (options.failClosed) {
-      // Runs first for every call and listing: while the trail cannot be written, nothing runs.
-      context.hooks.authorize(() => {
-        if (!writer.accepting) throw new ServiceUnavailableError('the audit trail cannot be written to PostgreSQL right now; calls are refused until it can (failClosed)');
-        return undefined;
-      }, { order: 'pre' });
-    }
+    // Durable: events are kept while PostgreSQL or, failing that, the spool file can take them (audit.failClosed).
+    context.hooks.audit((event) => writer.enqueue(event), { durable: { canAccept: () => writer.canAccept, reason: () => writer.refusalReason } });
     context.services.provide(AuditStoreToken, queries);
     context.addRoutes(auditRouter(context, queries, options.maxQueryLimit));
     context.reportHealth(() => {
@@ -46,7 +38,8 @@ export const auditPostgres = definePlugin<AuditPostgresOptions>({
       if (status.mode === 'direct') return { status: 'ok' };
       // Says which problem it is (unreachable, login refused, no database, no permission), never a host or user name.
       const why = store.lastFailure?.summary ?? 'PostgreSQL unreachable';
-      return { status: options.failClosed ? 'down' : 'degraded', detail: `${why}; audit events are spooled to a local file` };
+      const detail = status.spoolWritable ? `${why}; audit events are spooled to a local file` : `${why} and the spool file cannot be written; audit events wait in memory`;
+      return { status: 'degraded', detail };
     });
     context.onStart(() => writer.start());
     context.onStop(async () => {

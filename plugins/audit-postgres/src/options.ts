@@ -14,7 +14,6 @@ export interface AuditPostgresOptions {
   retryIntervalMs?: number;
   queryTimeoutMs?: number;
   maxQueryLimit?: number;
-  failClosed?: boolean;
 }
 
 export type ResolvedPostgresOptions = Required<AuditPostgresOptions>;

@@ -19,12 +19,28 @@ export interface SpoolRead {
  */
 export class Spool {
   private handle: FileHandle | undefined;
+  /** Whether the last attempt to open or append succeeded: false from a failed write until one succeeds. */
+  private lastError: string | undefined;
 
   constructor(readonly file: string) {}
 
+  /** True unless the last open or append failed (disk full, no permission, the directory gone). */
+  get writable(): boolean {
+    return this.lastError === undefined;
+  }
+
+  /** Why the spool cannot be written, while it cannot. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Opens (creating) the file. A spool that cannot be opened is not fatal: `writable` is false, append retries. */
   async open(): Promise<void> {
-    await mkdir(dirname(this.file), { recursive: true });
-    this.handle = await open(this.file, 'a+', 0o600);
+    await this.recording(async () => {
+      await mkdir(dirname(this.file), { recursive: true });
+      this.handle = await open(this.file, 'a+', 0o600);
+    }).catch(() => undefined);
+    if (!this.handle) return;
     // A line torn by a crash must not swallow the next event written after it.
     const size = await this.size();
     if (size > 0) {
@@ -34,19 +50,33 @@ export class Spool {
     }
   }
 
+  /** Bytes in the file; 0 while it could not be opened (it then holds nothing of ours). */
   async size(): Promise<number> {
-    return (await this.fh.stat()).size;
+    return this.handle ? (await this.handle.stat()).size : 0;
   }
 
+  /** Appends and syncs; throws (and `writable` turns false) when the file cannot take them. */
   async append(events: readonly AuditEvent[]): Promise<void> {
     if (!events.length) return;
-    await this.fh.appendFile(events.map((event) => `${JSON.stringify(event)}\n`).join(''));
-    await this.fh.datasync();
+    if (!this.handle) await this.open();
+    if (!this.handle) throw new Error(`audit spool ${this.file} cannot be opened (${this.lastError})`);
+    await this.recording(async () => {
+      const before = await this.fh.stat().then((stat) => stat.size);
+      try {
+        await this.fh.appendFile(events.map((event) => `${JSON.stringify(event)}\n`).join(''));
+        await this.fh.datasync();
+      } catch (error) {
+        // A half-written line would corrupt the next append; the events stay with the caller.
+        await this.fh.truncate(before).catch(() => undefined);
+        throw error;
+      }
+    });
   }
 
   /** Up to `max` events from `offset`, whole lines only. */
   async read(offset: number, max: number): Promise<SpoolRead> {
     const size = await this.size();
+    if (!this.handle) return { events: [], next: offset, unreadable: 0 };
     const events: AuditEvent[] = [];
     let unreadable = 0;
     let position = offset;
@@ -80,12 +110,23 @@ export class Spool {
   }
 
   async clear(): Promise<void> {
-    await this.fh.truncate(0);
+    await this.handle?.truncate(0);
   }
 
   async close(): Promise<void> {
     await this.handle?.close();
     this.handle = undefined;
+  }
+
+  private async recording(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+      this.lastError = undefined;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      this.lastError = typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
+      throw error;
+    }
   }
 
   private get fh(): FileHandle {

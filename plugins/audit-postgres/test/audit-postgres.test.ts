@@ -1,11 +1,14 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
 import { AuditStoreToken, definePlugin, type AuditStore } from '@secure-mcp-gateway/core';
 import auditPostgres, { auditPostgres as namedAuditPostgres } from '@secure-mcp-gateway/plugin-audit-postgres';
 import { auditEmitter, sampleToolCall } from '../../../test/support/audit-emitter.js';
-import { httpJson } from '../../../test/support/client.js';
+import { startHttpBackend, type HttpBackend } from '../../../test/support/backends.js';
+import { connectClient, httpJson } from '../../../test/support/client.js';
 import { startGateway, type RunningGateway } from '../../../test/support/gateway.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/postgres.js';
 import { startTcpProxy, type TcpProxy } from '../../../test/support/tcp-proxy.js';
@@ -23,17 +26,19 @@ describe('audit-postgres plugin', function () {
   let db: TestDatabase;
   let dir: string;
   let proxy: TcpProxy;
+  let backend: HttpBackend;
   const running: RunningGateway[] = [];
 
   const viaProxy = () => db.url.replace(':5432/', `:${proxy.port}/`);
   const count = async (table = 'audit_events') => Number((await db.query<{ n: string }>(`select count(*) as n from ${table}`))[0]!.n);
   const requestIds = async (table = 'audit_events') => (await db.query<{ request_id: string }>(`select request_id from ${table} order by seq`)).map((row) => row.request_id);
-  async function start(options: Parameters<typeof auditPostgres>[0], extra: { anonymousRoles?: string[] } = {}) {
+  async function start(options: Parameters<typeof auditPostgres>[0], extra: { anonymousRoles?: string[]; failClosed?: boolean } = {}) {
     const emitter = auditEmitter();
     const { probe, plugin } = storeProbe();
     const gateway = await startGateway({
-      servers: {},
+      servers: extra.failClosed ? { echo: { type: 'streamable-http', url: backend.url } } : {},
       ...(extra.anonymousRoles ? { access: { anonymousRoles: extra.anonymousRoles } } : {}),
+      ...(extra.failClosed ? { audit: { failClosed: true } } : {}),
       plugins: [emitter.plugin, auditPostgres({ spoolFile: join(dir, 'spool.jsonl'), retryIntervalMs: 100, queryTimeoutMs: 2_000, ...options }), plugin],
     });
     running.push(gateway);
@@ -43,6 +48,9 @@ describe('audit-postgres plugin', function () {
   before(async function () {
     db = await createTestDatabase('audit_pg');
     proxy = await startTcpProxy(5432);
+    backend = await startHttpBackend((server: McpServer) => {
+      server.registerTool('echo', { inputSchema: { text: z.string() } }, async ({ text }) => ({ content: [{ type: 'text', text }] }));
+    }, { name: 'echo', record: false });
   });
 
   beforeEach(async function () {
@@ -57,6 +65,7 @@ describe('audit-postgres plugin', function () {
 
   after(async function () {
     await proxy?.stop();
+    await backend?.stop();
     await db?.drop();
   });
 
@@ -184,17 +193,62 @@ describe('audit-postgres plugin', function () {
     expect(await requestIds('restart')).to.deep.equal(Array.from({ length: 51 }, (_, i) => `req-${i}`));
   });
 
-  it('with failClosed, refuses calls (503) while PostgreSQL cannot take events, and serves again once it can', async function () {
-    const { gateway, emitter } = await start({ connectionString: viaProxy(), table: 'strict', failClosed: true });
-    expect((await httpJson(`${gateway.url}/config`)).status).to.equal(200);
+  /** A REST tool call through the gateway, tagged so its audit row can be found. */
+  const echo = (gateway: RunningGateway, requestId: string) =>
+    httpJson(`${gateway.url}/mcp/invoke?mcp_server=echo`, { body: { tool_name: 'echo', parameters: { text: requestId } }, headers: { 'x-request-id': requestId } });
+  const toolCalls = async (table: string) =>
+    db.query<{ request_id: string; outcome: string; error: string | null }>(`select request_id, outcome, error from ${table} where event_type = 'tool_call' order by seq`);
+
+  it('with audit.failClosed, serves calls while PostgreSQL is cut but the spool takes events, and replays them in order', async function () {
+    const spoolFile = join(dir, 'spool.jsonl');
+    const { gateway } = await start({ connectionString: viaProxy(), table: 'strict_spool', spoolFile }, { failClosed: true });
+    expect((await echo(gateway, 'before')).status).to.equal(200);
+    await waitFor(async () => (await toolCalls('strict_spool')).length === 1, 'the first row');
     await proxy.cut();
-    await waitFor(async () => (await httpJson(`${gateway.url}/config`)).status === 503, 'calls to be refused');
-    const refused = await httpJson(`${gateway.url}/config`);
-    expect(JSON.stringify(refused.body)).to.include('audit trail');
-    expect((await httpJson(`${gateway.url}/health`)).status).to.equal(503);
-    emitter.emit(sampleToolCall(1));
+    for (let i = 0; i < 5; i++) expect((await echo(gateway, `outage-${i}`)).status, `call ${i} during the outage`).to.equal(200);
+    await waitFor(async () => (await readFile(spoolFile, 'utf8').catch(() => '')).includes('"outage-4"'), 'the outage events in the spool');
+    const health = await httpJson(`${gateway.url}/health`);
+    expect(health.status).to.equal(200);
+    expect(health.body.audit_fail_closed).to.deep.equal({ refusing: false });
+    expect(health.body.plugins['audit-postgres'].status).to.equal('degraded');
     await proxy.restore();
-    await waitFor(async () => (await httpJson(`${gateway.url}/config`)).status === 200, 'calls to be served again', 10_000);
-    await waitFor(async () => (await count('strict')) === 1, 'the event spooled during the outage');
+    const expected = ['before', ...Array.from({ length: 5 }, (_, i) => `outage-${i}`)];
+    await waitFor(async () => (await toolCalls('strict_spool')).length === expected.length, 'the replayed rows', 10_000);
+    expect((await toolCalls('strict_spool')).map((row) => row.request_id)).to.deep.equal(expected);
+    expect((await toolCalls('strict_spool')).every((row) => row.outcome === 'success')).to.equal(true);
+  });
+
+  it('with audit.failClosed, refuses calls (503, saying why) while neither PostgreSQL nor the spool can take events, and serves again once PostgreSQL is back', async function () {
+    // A path below a plain file cannot be created, not even by root.
+    const blocker = join(dir, 'not-a-directory');
+    await writeFile(blocker, '');
+    const { gateway } = await start({ connectionString: viaProxy(), table: 'strict', spoolFile: join(blocker, 'spool.jsonl') }, { failClosed: true });
+    expect((await echo(gateway, 'served-0')).status, 'PostgreSQL alone can take events').to.equal(200);
+    await proxy.cut();
+    let attempt = 0;
+    await waitFor(async () => (await echo(gateway, `probe-${attempt++}`)).status === 503, 'calls to be refused', 10_000);
+    const refused = await echo(gateway, 'refused-1');
+    expect(refused.status).to.equal(503);
+    expect(refused.body.message).to.include('audit.failClosed');
+    expect(refused.body.message).to.match(/spool file cannot be written \(E[A-Z]+\)/);
+    const health = await httpJson(`${gateway.url}/health`);
+    expect(health.status).to.equal(503);
+    expect(health.body.audit_fail_closed.refusing).to.equal(true);
+    const client = await connectClient(gateway.mcpUrl).catch((error: unknown) => error as Error);
+    if (client instanceof Error) {
+      expect(client.message, 'the MCP session refused').to.include('audit.failClosed');
+    } else {
+      const result = await client.callTool({ name: 'echo__echo', arguments: { text: 'rpc' } }).catch((error: Error) => ({ rpcError: error.message }));
+      await client.close();
+      expect(JSON.stringify(result), 'the JSON-RPC call refused').to.include('audit.failClosed');
+    }
+    await proxy.restore();
+    await waitFor(async () => (await echo(gateway, 'served-again')).status === 200, 'calls to be served again', 10_000);
+    // The refused call was recorded too: held in memory while nothing could keep it, written once PostgreSQL was back.
+    await waitFor(async () => (await toolCalls('strict')).some((row) => row.request_id === 'served-again'), 'the rows after the outage', 10_000);
+    const [refusal] = await db.query<{ event_type: string; outcome: string; error: string }>(`select event_type, outcome, error from strict where request_id = 'refused-1'`);
+    expect(refusal, 'the refused call audited').to.include({ event_type: 'access_denied', outcome: 'error' });
+    expect(refusal!.error).to.include('audit.failClosed');
+    expect((await toolCalls('strict'))[0]!.request_id).to.equal('served-0');
   });
 });
