@@ -151,6 +151,19 @@ describe('configuration', function () {
       expect(unknown.message).to.contain('plugins.env-credentials: unknown option "alow"');
     });
 
+    it('in a plugin\'s options of a file config, naming the file too', async function () {
+      const dir = await projectDir();
+      dirs.push(dir);
+      const file = join(dir, 'gateway.config.yaml');
+      await writeFile(file, 'plugins:\n  - package: "@secure-mcp-gateway/plugin-env-credentials"\n    options: { alow: [] }\n');
+      const error = await createGateway(await loadConfig({ cwd: dir })).then(() => expect.fail('the gateway was created'), (caught: Error) => caught);
+      expect(error).to.be.instanceOf(ConfigError);
+      expect(error.message).to.contain(`${file}: plugins.env-credentials: unknown option "alow"`);
+      // Without a file (createGateway in a program of one's own) the message is as before.
+      const inline = await startupError({ plugins: [envCredentials({ alow: [] } as never)] });
+      expect(inline.message).to.contain('\n  - plugins.env-credentials: unknown option "alow"');
+    });
+
     it('in a plugin reference of a file config', async function () {
       const dir = await projectDir();
       dirs.push(dir);

@@ -30,6 +30,8 @@ export interface PluginHostDeps {
   audit: AuditBus;
   /** The request path; created after the plugins, so it is looked up when a plugin first uses it. */
   calls: () => GatewayCalls;
+  /** The config file the plugins were listed in, when there is one: a bad plugin or option names it. */
+  configFile?: string;
 }
 
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -63,7 +65,8 @@ export class PluginHost {
   }
 
   private async setup(plugin: GatewayPlugin, index: number): Promise<void> {
-    const where = `config.plugins.${index}`;
+    const file = this.deps.configFile ? `${this.deps.configFile}: ` : '';
+    const where = `${file}config.plugins.${index}`;
     if (typeof plugin?.setup !== 'function' || typeof plugin.name !== 'string') throw new ConfigError('is not a plugin (expected an object with "name" and "setup")', where);
     if (!PLUGIN_NAME.test(plugin.name)) throw new ConfigError(`plugin name "${plugin.name}" must be kebab-case`, where);
     if (this.names.includes(plugin.name)) throw new ConfigError(`plugin "${plugin.name}" is listed twice`, where);
@@ -71,7 +74,7 @@ export class PluginHost {
       if (!this.names.includes(dependency)) throw new ConfigError(`plugin "${plugin.name}" needs plugin "${dependency}" listed before it`, where);
     }
     const options = plugin.optionsSchema
-      ? validateAgainstSchema<unknown>(plugin.optionsSchema, structuredClone(plugin.options ?? {}), `plugins.${plugin.name}`)
+      ? validateAgainstSchema<unknown>(plugin.optionsSchema, structuredClone(plugin.options ?? {}), `${file}plugins.${plugin.name}`)
       : plugin.options;
     this.names.push(plugin.name);
     await this.guard(plugin.name, 'setup', () => plugin.setup(this.contextFor(plugin.name, options)));

@@ -74,6 +74,8 @@ export interface GatewayConfig {
   sessions: Required<NonNullable<GatewayConfigInput['sessions']>>;
   /** The directory relative paths are resolved against. */
   baseDir: string;
+  /** The config file this config was loaded from, if any; errors about plugins name it. */
+  configFile?: string;
 }
 
 /** Typed helper for `gateway.config.ts`. */

@@ -91,6 +91,7 @@ export async function resolveConfig(input: GatewayConfigInput, baseDir: string, 
     audit: config.audit as GatewayConfig['audit'],
     sessions: config.sessions as GatewayConfig['sessions'],
     baseDir,
+    ...(configFile ? { configFile } : {}),
   };
 }
 
