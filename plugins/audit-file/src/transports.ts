@@ -10,11 +10,16 @@ const JSON_LINE = winston.format.printf((info) => String(info.message));
 
 /** The file transport (rotating or not) and, when asked, standard output. */
 export function createTransports(options: ResolvedFileOptions): TransportStream[] {
-  const file = resolve(options.file);
-  mkdirSync(dirname(file), { recursive: true });
-  const transports: TransportStream[] = [options.rotation ? rotatingFile(file, options.rotation) : new winston.transports.File({ filename: file })];
+  const transports: TransportStream[] = [createFileTransport(options)];
   if (options.stdout) transports.push(new winston.transports.Stream({ stream: process.stdout }));
   return transports;
+}
+
+/** The file transport alone (first of `createTransports`), also to open the file anew after it was moved away. */
+export function createFileTransport(options: ResolvedFileOptions): TransportStream {
+  const file = resolve(options.file);
+  mkdirSync(dirname(file), { recursive: true });
+  return options.rotation ? rotatingFile(file, options.rotation) : new winston.transports.File({ filename: file });
 }
 
 export function createAuditLogger(transports: TransportStream[]): winston.Logger {

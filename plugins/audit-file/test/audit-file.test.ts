@@ -1,10 +1,12 @@
-import { readdir, readFile, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import auditFile, { auditFile as namedAuditFile } from '@secure-mcp-gateway/plugin-audit-file';
 import { auditEmitter, sampleToolCall } from '../../../test/support/audit-emitter.js';
+import { httpJson } from '../../../test/support/client.js';
 import { startGateway } from '../../../test/support/gateway.js';
+import { waitFor } from '../../../test/support/wait.js';
 
 /** Every JSON line of every file in `dir` except the rotation bookkeeping (dot files). */
 async function readLines(dir: string): Promise<Array<Record<string, unknown>>> {
@@ -104,4 +106,34 @@ describe('audit-file plugin', function () {
     const error = await startGateway({ servers: {}, plugins: [auditFile({ rotation: { maxSize: 'huge' } })] }).then(() => undefined, (e: Error) => e);
     expect(error?.message).to.match(/rotation\/maxSize|rotation\.maxSize/);
   });
+
+  it('with audit.failClosed, refuses calls while its directory cannot be written, and serves again once the file can be opened anew', async function () {
+    const logs = join(dir, 'logs');
+    const file = join(logs, 'audit.jsonl');
+    const emitter = auditEmitter();
+    const gateway = await startGateway({ servers: {}, audit: { failClosed: true }, plugins: [emitter.plugin, auditFile({ file })] });
+    try {
+      const config = () => httpJson(`${gateway.url}/config`, { headers: { 'x-request-id': 'admin-read' } });
+      expect((await config()).status).to.equal(200);
+      // Root ignores permissions: the directory is replaced by a plain file instead.
+      await rm(logs, { recursive: true });
+      await writeFile(logs, 'not a directory');
+      await waitFor(async () => (await config()).status === 503, 'calls to be refused', 5_000);
+      const refused = await config();
+      expect(refused.body.message).to.include('audit-file: the audit file cannot be written').and.include('audit.failClosed');
+      const health = await httpJson(`${gateway.url}/health`);
+      expect(health.status).to.equal(503);
+      expect(health.body.plugins['audit-file'].status).to.equal('degraded');
+      expect(health.body.audit_sink_failures['audit-file'].count, 'each refusal was handed to the sink').to.be.at.least(1);
+      await rm(logs);
+      await mkdir(logs);
+      await waitFor(async () => (await config()).status === 200, 'calls to be served again', 5_000);
+      const after = sampleToolCall(1);
+      emitter.emit(after);
+      await waitFor(async () => (await readFile(file, 'utf8').catch(() => '')).includes(after.id!), 'the next event in the new file', 5_000);
+    } finally {
+      await gateway.stop();
+    }
+  });
+
 });
