@@ -85,6 +85,7 @@ export async function createGateway(input: GatewayConfigInput | GatewayConfig, o
     audit,
     access,
     ...(config.configFile ? { configFile: config.configFile } : {}),
+    baseDir: config.baseDir,
     gateway: { get publicUrl() { return config.server.publicUrl; }, version: GATEWAY_VERSION },
     backends: { list: () => registry.snapshots(), get: (name) => (registry.has(name) ? registry.snapshot(name) : undefined), onChange: (listener) => registry.onChange(listener) },
   });

@@ -2,6 +2,7 @@
  * Loads plugins in config order: checks names and `dependsOn`, validates options against each plugin's schema
  * (defaults applied; a bad option stops start-up naming its path), and runs `setup` with a context of its own.
  */
+import { resolve } from 'node:path';
 import type { Router } from 'express';
 import type { DependencyContainer } from 'tsyringe';
 import { ConfigError, PluginError } from './errors.js';
@@ -32,6 +33,8 @@ export interface PluginHostDeps {
   calls: () => GatewayCalls;
   /** The config file the plugins were listed in, when there is one: a bad plugin or option names it. */
   configFile?: string;
+  /** Where relative paths in plugin options are resolved: the config file's directory. */
+  baseDir: string;
 }
 
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9-]*$/;
@@ -100,6 +103,7 @@ export class PluginHost {
       reportHealth: (check) => this.health.set(name, [...(this.health.get(name) ?? []), check]),
       onStart: (run) => void this.starters.push({ plugin: name, run }),
       onStop: (run) => void this.stoppers.push({ plugin: name, run }),
+      resolvePath: (path) => resolve(this.deps.baseDir, path),
     };
   }
 

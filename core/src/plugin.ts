@@ -77,6 +77,11 @@ export interface PluginContext<O> {
   onStart(fn: () => Awaitable<void>): void;
   /** Runs on shutdown, in reverse order (flush, close). */
   onStop(fn: () => Awaitable<void>): void;
+  /**
+   * A path from the plugin's options made absolute: a relative one is resolved from the config file's directory
+   * (createGateway's `baseDir`), as the servers file is, so the config works from any working directory.
+   */
+  resolvePath(path: string): string;
 }
 
 /** Who is calling, for calls a plugin makes on a caller's behalf (e.g. from its own REST routes). */

@@ -3,7 +3,6 @@
  * and optionally to standard output. Writes are buffered by the stream, off the request path; stopping the gateway
  * waits until every line is on disk. A durable sink for audit.failClosed while the file can be written.
  */
-import { resolve } from 'node:path';
 import { definePlugin } from '@secure-mcp-gateway/core';
 import type TransportStream from 'winston-transport';
 import { optionsSchema, resolveFileOptions, type AuditFileOptions } from './options.js';
@@ -17,7 +16,7 @@ export const auditFile = definePlugin<AuditFileOptions>({
   name: 'audit-file',
   optionsSchema,
   setup(context) {
-    const options = resolveFileOptions(context.options);
+    const options = resolveFileOptions(context.options, context.resolvePath);
     const transports = createTransports(options);
     const logger = createAuditLogger(transports);
     const watch = (transport: TransportStream) =>
@@ -33,7 +32,7 @@ export const auditFile = definePlugin<AuditFileOptions>({
       logger.add(fresh);
       if (old) logger.remove(old);
     };
-    const writability = new FileWritability(resolve(options.file), Boolean(options.rotation), reopen, context.logger);
+    const writability = new FileWritability(options.file, Boolean(options.rotation), reopen, context.logger);
     transports.forEach(watch);
     context.hooks.audit(
       (event) => {

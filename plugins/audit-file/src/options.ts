@@ -23,14 +23,16 @@ export interface AuditFileOptions {
 
 /** The options with the environment's defaults applied. */
 export interface ResolvedFileOptions {
+  /** Absolute. */
   file: string;
   stdout: boolean;
   rotation?: AuditFileRotation;
 }
 
-export function resolveFileOptions(options: AuditFileOptions, env: NodeJS.ProcessEnv = process.env): ResolvedFileOptions {
+/** `resolvePath` makes the file absolute: a relative one is resolved from the config file's directory. */
+export function resolveFileOptions(options: AuditFileOptions, resolvePath: (path: string) => string, env: NodeJS.ProcessEnv = process.env): ResolvedFileOptions {
   return {
-    file: options.file ?? env['AUDIT_LOG_FILE'] ?? 'audit.jsonl',
+    file: resolvePath(options.file ?? env['AUDIT_LOG_FILE'] ?? 'audit.jsonl'),
     stdout: options.stdout ?? env['AUDIT_TO_STDOUT'] === 'true',
     ...(options.rotation ? { rotation: options.rotation } : {}),
   };

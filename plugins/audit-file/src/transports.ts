@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import winston from 'winston';
 import type TransportStream from 'winston-transport';
@@ -17,7 +17,7 @@ export function createTransports(options: ResolvedFileOptions): TransportStream[
 
 /** The file transport alone (first of `createTransports`), also to open the file anew after it was moved away. */
 export function createFileTransport(options: ResolvedFileOptions): TransportStream {
-  const file = resolve(options.file);
+  const file = options.file;
   mkdirSync(dirname(file), { recursive: true });
   return options.rotation ? rotatingFile(file, options.rotation) : new winston.transports.File({ filename: file });
 }
