@@ -25,15 +25,14 @@ export class AuditGate {
   /** The error to refuse a call with, or undefined while some durable sink can accept events. */
   refusal(): ServiceUnavailableError | undefined {
     if (!this.enabled) return undefined;
-    const sinks = this.hooks.durableSinks();
-    if (sinks.some(({ sink }) => sink.canAccept())) {
+    if (this.someSinkAccepts()) {
       if (this.closedSince !== undefined) {
         this.logger.warn(`an audit sink accepts events again; serving calls (audit.failClosed, refused for ${Date.now() - this.closedSince} ms)`);
         this.closedSince = undefined;
       }
       return undefined;
     }
-    const why = sinks.map(({ plugin, sink }) => `${plugin}: ${sink.reason?.() ?? 'cannot accept events'}`).join('; ');
+    const why = this.hooks.durableSinks().map(({ plugin, sink }) => `${plugin}: ${sink.reason?.() ?? 'cannot accept events'}`).join('; ');
     const message = `no durable audit sink can record this call (${why}); calls are refused until one can (audit.failClosed)`;
     if (this.closedSince === undefined) {
       this.closedSince = Date.now();
@@ -46,8 +45,11 @@ export class AuditGate {
 
   /** For `/health`: the reason calls are refused now, if they are. */
   closedReason(): string | undefined {
-    if (!this.enabled) return undefined;
-    const sinks = this.hooks.durableSinks();
-    return sinks.some(({ sink }) => sink.canAccept()) ? undefined : 'no durable audit sink can accept events (audit.failClosed)';
+    if (!this.enabled || this.someSinkAccepts()) return undefined;
+    return 'no durable audit sink can accept events (audit.failClosed)';
+  }
+
+  private someSinkAccepts(): boolean {
+    return this.hooks.durableSinks().some(({ sink }) => sink.canAccept());
   }
 }
