@@ -3,7 +3,6 @@
  * local file while the database is unreachable and replays in order when it is back, also after a restart. Provides
  * the AuditStore service and `GET /audit` (admin only) to read the trail back.
  */
-import { resolve } from 'node:path';
 import { AuditStoreToken, definePlugin } from '@secure-mcp-gateway/core';
 import { auditRouter } from './audit-route.js';
 import { AuditQueries } from './audit-queries.js';
@@ -25,7 +24,7 @@ export const auditPostgres = definePlugin<AuditPostgresOptions>({
       queryTimeoutMs: options.queryTimeoutMs,
       onConnectionError: (error) => writer.suspend(error),
     });
-    const spool = new Spool(resolve(options.spoolFile));
+    const spool = new Spool(context.resolvePath(options.spoolFile));
     const writer = new BatchWriter(store, spool, { ...options, heartbeatMs: Math.max(options.retryIntervalMs, 1_000) }, context.logger);
     const queries = new AuditQueries(store, options.maxQueryLimit);
 
