@@ -99,6 +99,7 @@ export class PluginHost {
       },
       addRoutes: (router, routeOptions) => this.routes.push({ plugin: name, router, auth: routeOptions?.auth ?? 'required' }),
       authorize: (input) => access.decide(input),
+      requireAccess: (input) => access.require(input),
       emitAudit: (event) => void audit.emit(event),
       reportHealth: (check) => this.health.set(name, [...(this.health.get(name) ?? []), check]),
       onStart: (run) => void this.starters.push({ plugin: name, run }),

@@ -69,6 +69,11 @@ export interface PluginContext<O> {
   addRoutes(router: Router, options?: RouteOptions): void;
   /** Runs the authorize hook series (deny wins), as the core does for its own routes. */
   authorize(input: AuthorizeInput): Promise<AuthorizeDecision>;
+  /**
+   * As `authorize`, for a route that must refuse: a "no" is recorded as an `access_denied` audit event and thrown as
+   * AccessDeniedError (403), exactly as the core's own routes refuse.
+   */
+  requireAccess(input: AuthorizeInput): Promise<void>;
   /** Emits an audit event through every sink; `id` and `timestamp` are filled in. */
   emitAudit(event: Omit<AuditEvent, 'id' | 'timestamp'> & Partial<Pick<AuditEvent, 'id' | 'timestamp'>>): void;
   /** Adds a health check shown under `/health`. */

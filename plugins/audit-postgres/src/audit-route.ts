@@ -2,7 +2,6 @@ import { Router, type Request } from 'express';
 import {
   AUDIT_EVENT_TYPES,
   AUDIT_OUTCOMES,
-  AccessDeniedError,
   BadRequestError,
   requestPrincipal,
   type AuditQuery,
@@ -22,16 +21,7 @@ export function auditRouter(context: PluginContext<unknown>, store: AuditStore, 
   router.get('/audit', async (req, res) => {
     const principal = requestPrincipal(res.locals);
     const request = res.locals['request'] as RequestInfo;
-    const decision = await context.authorize({ principal, request, action: 'admin', target: {} });
-    if (!decision.allow) {
-      const reason = decision.reason ?? 'access denied';
-      context.emitAudit({
-        event_type: 'access_denied', outcome: 'denied', error: reason, request_id: request.requestId, channel: request.channel,
-        principal: { sub: principal.sub, username: principal.username, roles: principal.roles },
-        client: { address: request.clientAddress, user_agent: request.userAgent }, details: { action: 'admin', path: '/audit' },
-      });
-      throw new AccessDeniedError(`reading the audit trail denied: ${reason}`);
-    }
+    await context.requireAccess({ principal, request, action: 'admin', target: {} });
     const page = await store.query(parseQuery(req, maxLimit));
     res.json({ events: page.events, count: page.events.length, next_cursor: page.nextCursor ?? null });
   });

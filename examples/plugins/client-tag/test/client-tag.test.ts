@@ -139,7 +139,7 @@ describe('client-tag plugin', function () {
       try {
         const response = await fetch(`${plain.url}/client-tag/stats`);
         expect(response.status).to.equal(403);
-        expect(((await response.json()) as { message: string }).message).to.include('reading the client-tag stats denied');
+        expect(((await response.json()) as { message: string }).message).to.include('admin denied: requires one of the roles');
       } finally {
         await plain.gateway.stop();
       }
