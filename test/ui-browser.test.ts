@@ -18,11 +18,10 @@ import { httpJson } from './support/client.js';
 import { freePort, startGateway, type RunningGateway } from './support/gateway.js';
 import { startOidcProvider, type TestOidcProvider } from './support/oidc-provider.js';
 import { createTestDatabase, type TestDatabase } from './support/postgres.js';
-import { expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
+import { SCREENSHOTS_DIR, expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
 import { logsServer } from './support/logs-server.js';
 import { mediaServer } from './support/ui-backends.js';
 
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
 
 describe('web UI (admin-ui) in a browser', function () {
   this.timeout(60_000);
@@ -71,7 +70,7 @@ describe('web UI (admin-ui) in a browser', function () {
     });
     browser = await launchBrowser();
     page = await browser.context.newPage();
-    await mkdir(SCREENSHOTS, { recursive: true });
+    await mkdir(SCREENSHOTS_DIR, { recursive: true });
   });
 
   after(async function () {
@@ -83,7 +82,7 @@ describe('web UI (admin-ui) in a browser', function () {
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS_DIR, `${name}.png`), fullPage: false });
 
   /** Logs in through the provider's pages; the app returns to `landing` (the page that asked for the login). */
   async function logIn(username: string, password: string, landing = 'servers') {

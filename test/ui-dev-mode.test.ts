@@ -2,7 +2,7 @@
  * The web UI on a gateway with authentication off: no login, a warning on every page, tools work as the anonymous
  * user, and what that user may not do is refused by the gateway and shown as such.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { stringify } from 'yaml';
 import adminUi from '@secure-mcp-gateway/plugin-admin-ui';
 import { startHttpBackend, type HttpBackend } from './support/backends.js';
-import { expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
+import { SCREENSHOTS_DIR, expectCount, expectText, launchBrowser, type TestBrowser } from './support/browser.js';
 import { startGateway, type RunningGateway } from './support/gateway.js';
 import { logsServer } from './support/logs-server.js';
 
@@ -48,7 +48,8 @@ describe('web UI (admin-ui) with authentication off', function () {
     await page.locator('tr[data-server="logs-dev"]').waitFor();
     await page.getByRole('link', { name: 'Tools' }).click();
     await expectText(page.locator('.banner.warning'), 'Authentication is off');
-    await page.screenshot({ path: join(process.cwd(), 'docs', 'screenshots', 'dev-mode.png') });
+    await mkdir(SCREENSHOTS_DIR, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS_DIR, 'dev-mode.png') });
   });
 
   it('invokes a tool as the anonymous user', async function () {

@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 
+/**
+ * Where the browser tests put their screenshots: docs/screenshots (the README's pictures) when UPDATE_SCREENSHOTS=1,
+ * otherwise a temporary folder, so that a test run does not rewrite tracked files.
+ */
+export const SCREENSHOTS_DIR = process.env['UPDATE_SCREENSHOTS'] === '1' ? join(process.cwd(), 'docs', 'screenshots') : join(tmpdir(), 'mcp-gateway-screenshots');
+
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
