@@ -7,6 +7,8 @@ export type WriterMode = 'direct' | 'spooling';
 export interface BatchWriterOptions {
   batchSize: number;
   maxQueue: number;
+  /** Most events held in memory while neither PostgreSQL nor the spool can take them; later ones are dropped. */
+  maxHeldEvents: number;
   retryIntervalMs: number;
   /** How long a batch smaller than `batchSize` waits for more events before it is written (0: at once). */
   flushIntervalMs: number;
@@ -28,6 +30,8 @@ export interface WriterStatus {
   spoolWritable: boolean;
   queued: number;
   written: number;
+  /** Events dropped because neither PostgreSQL nor the spool could take them and maxHeldEvents were held. */
+  dropped: number;
   lastError?: string;
 }
 
@@ -36,7 +40,9 @@ export interface WriterStatus {
  * loop inserts what has gathered, in batches, in order. When an insert fails (or the queue is full) the loop puts the
  * failed batch, the queue and every later event into the spool file, and replays the spool in order once PostgreSQL
  * answers again; only then does it write directly again. So events keep their order and none is lost. While neither
- * PostgreSQL nor the spool can take events they wait in memory, in order, and `canAccept` is false.
+ * PostgreSQL nor the spool can take events they wait in memory, in order, and `canAccept` is false; past
+ * `maxHeldEvents` new ones are dropped (counted, logged, in health) so that a double outage cannot exhaust memory —
+ * audit.failClosed is the setting for those who would rather refuse calls than lose a record.
  */
 export class BatchWriter {
   private mode: WriterMode = 'direct';
@@ -46,6 +52,7 @@ export class BatchWriter {
   private offset = 0;
   private nextRetryAt = 0;
   private written = 0;
+  private dropped = 0;
   private lastError: string | undefined;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -93,6 +100,7 @@ export class BatchWriter {
   }
 
   enqueue(event: AuditEvent): void {
+    if (!this.canAccept && this.pending.length >= this.options.maxHeldEvents) return this.drop();
     if (this.mode === 'direct' && this.queue.length >= this.options.maxQueue) {
       this.logger.warn(`audit queue full (${this.options.maxQueue} events); spooling to ${this.spool.file} until PostgreSQL catches up`);
       this.pending.push(...this.queue.splice(0));
@@ -100,6 +108,15 @@ export class BatchWriter {
     }
     (this.mode === 'direct' ? this.queue : this.pending).push(event);
     this.kick();
+  }
+
+  private drop(): void {
+    // Logged on the first drop and then every 1,000th, so a long outage does not flood the log.
+    if (this.dropped++ % 1000 === 0) {
+      this.logger.error(
+        `audit events dropped (${this.dropped} so far): PostgreSQL and the spool file cannot take them and ${this.options.maxHeldEvents} are held in memory already; set audit.failClosed to refuse calls instead`,
+      );
+    }
   }
 
   /** The database went away between writes (e.g. a dropped idle connection): spool from now until it answers. */
@@ -128,6 +145,7 @@ export class BatchWriter {
       spoolWritable: this.spool.writable,
       queued: this.queue.length + this.pending.length,
       written: this.written,
+      dropped: this.dropped,
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -191,12 +209,13 @@ export class BatchWriter {
   private async spoolPending(): Promise<void> {
     if (!this.pending.length) return;
     const wasWritable = this.spool.writable;
-    const events = this.pending.splice(0);
+    // They stay in `pending` until the spool has them, so maxHeldEvents counts them while the write is under way.
+    const events = this.pending.slice();
     try {
       await this.spool.append(events);
+      this.pending.splice(0, events.length);
       if (!wasWritable) this.logger.info(`audit spool ${this.spool.file} can be written again`);
     } catch (error) {
-      this.pending.unshift(...events);
       if (wasWritable) this.logger.error(`cannot write audit spool ${this.spool.file} (${describe(error)}); ${this.pending.length} event(s) wait in memory until PostgreSQL or the spool can take them`);
     }
   }

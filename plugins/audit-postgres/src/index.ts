@@ -37,7 +37,8 @@ export const auditPostgres = definePlugin<AuditPostgresOptions>({
       if (status.mode === 'direct') return { status: 'ok' };
       // Says which problem it is (unreachable, login refused, no database, no permission), never a host or user name.
       const why = store.lastFailure?.summary ?? 'PostgreSQL unreachable';
-      const detail = status.spoolWritable ? `${why}; audit events are spooled to a local file` : `${why} and the spool file cannot be written; audit events wait in memory`;
+      const held = status.dropped ? `; ${status.dropped} audit events dropped, more than maxHeldEvents waited in memory` : '; audit events wait in memory';
+      const detail = status.spoolWritable ? `${why}; audit events are spooled to a local file` : `${why} and the spool file cannot be written${held}`;
       return { status: 'degraded', detail };
     });
     context.onStart(() => writer.start());

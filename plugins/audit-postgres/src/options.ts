@@ -11,6 +11,7 @@ export interface AuditPostgresOptions {
   batchSize?: number;
   flushIntervalMs?: number;
   maxQueue?: number;
+  maxHeldEvents?: number;
   retryIntervalMs?: number;
   queryTimeoutMs?: number;
   maxQueryLimit?: number;

@@ -218,6 +218,25 @@ describe('audit-postgres plugin', function () {
     expect((await toolCalls('strict_spool')).every((row) => row.outcome === 'success')).to.equal(true);
   });
 
+  it('holds at most maxHeldEvents in memory while neither PostgreSQL nor the spool can take events, and says how many it dropped', async function () {
+    const blocker = join(dir, 'not-a-directory');
+    await writeFile(blocker, '');
+    const { gateway, emitter } = await start({ connectionString: viaProxy(), table: 'held', spoolFile: join(blocker, 'spool.jsonl'), maxHeldEvents: 5 });
+    emitter.emit(sampleToolCall(0));
+    await waitFor(async () => (await count('held')) === 1, 'the first row');
+    await proxy.cut();
+    await waitFor(async () => (await httpJson(`${gateway.url}/health`)).body.plugins?.['audit-postgres']?.status === 'degraded', 'the outage to be noticed', 10_000);
+    for (let i = 1; i <= 8; i++) emitter.emit(sampleToolCall(i));
+    const detail = async () => String((await httpJson(`${gateway.url}/health`)).body.plugins['audit-postgres'].detail);
+    await waitFor(async () => /\d+ audit events dropped/.test(await detail()), 'health to count the dropped events', 10_000);
+    const dropped = Number(/(\d+) audit events dropped/.exec(await detail())![1]);
+    expect(dropped, 'eight events, five held').to.equal(3);
+    await proxy.restore();
+    const held = 8 - dropped;
+    await waitFor(async () => (await count('held')) === 1 + held, 'the held rows after the outage', 10_000);
+    expect(await requestIds('held'), 'the oldest events kept, in order').to.deep.equal(Array.from({ length: 1 + held }, (_, i) => `req-${i}`));
+  });
+
   it('with audit.failClosed, refuses calls (503, saying why) while neither PostgreSQL nor the spool can take events, and serves again once PostgreSQL is back', async function () {
     // A path below a plain file cannot be created, not even by root.
     const blocker = join(dir, 'not-a-directory');
