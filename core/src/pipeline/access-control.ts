@@ -4,6 +4,13 @@ import { AccessDeniedError } from '../errors.js';
 import type { AuthorizeDecision, AuthorizeInput } from '../hooks.js';
 import type { HookBus } from '../hook-bus.js';
 
+/** Refusals AccessControl has already recorded, so that the request path does not record them a second time. */
+const recorded = new WeakSet<object>();
+
+export function alreadyAudited(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && recorded.has(error);
+}
+
 /**
  * Runs the `authorize` series. With no opinion from any plugin, ordinary access is allowed (authentication already
  * happened) and `admin` is allowed only to the configured admin roles: refuse what no one vouched for.
@@ -31,13 +38,16 @@ export class AccessControl {
     const refusal = this.gate?.refusal();
     if (refusal) {
       this.record(input, 'error', refusal.message, parentId);
+      recorded.add(refusal);
       throw refusal;
     }
     const decision = await this.hooks.runAuthorize(input, this.fallback(input));
     if (decision.allow) return;
     const reason = decision.reason ?? 'access denied';
     this.record(input, 'denied', reason, parentId);
-    throw new AccessDeniedError(`${describeTarget(input)}: ${reason}`);
+    const denied = new AccessDeniedError(`${describeTarget(input)}: ${reason}`);
+    recorded.add(denied);
+    throw denied;
   }
 
   private record(input: AuthorizeInput, outcome: 'denied' | 'error', reason: string, parentId: string | undefined): void {

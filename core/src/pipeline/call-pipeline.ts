@@ -25,7 +25,7 @@ import type { AuthorizeAction, CallerAccess, CallKind, CatalogTool, FanOutContex
 import type { HookBus } from '../hook-bus.js';
 import type { Principal } from '../principal.js';
 import type { RequestInfo } from '../request-info.js';
-import type { AccessControl } from './access-control.js';
+import { alreadyAudited, type AccessControl } from './access-control.js';
 import { defaultRoute } from './default-router.js';
 
 /** Everything the path needs to know about one incoming call. */
@@ -159,7 +159,7 @@ export class CallPipeline {
     } catch (caught) {
       const error = asGatewayError(caught, label);
       const durationMs = performance.now() - started;
-      if (error.code !== 'access_denied') this.deps.audit.emit({ ...base, outcome: 'error', error: error.message, duration_ms: round(durationMs) });
+      if (!alreadyAudited(caught)) this.deps.audit.emit({ ...base, outcome: 'error', error: error.message, duration_ms: round(durationMs) });
       return { server: target.server, ok: false, error, durationMs };
     }
   }
@@ -265,7 +265,7 @@ export class CallPipeline {
       this.deps.audit.emit({ ...this.eventBase(context, eventType), ...fields, outcome: 'success', duration_ms: round(performance.now() - started) });
       return result;
     } catch (error) {
-      if (!isGatewayError(error) || error.code !== 'access_denied') this.auditFailure(context, eventType, fields, error, started);
+      if (!alreadyAudited(error)) this.auditFailure(context, eventType, fields, error, started);
       throw error;
     }
   }

@@ -265,7 +265,9 @@ describe('audit-postgres plugin', function () {
     await waitFor(async () => (await echo(gateway, 'served-again')).status === 200, 'calls to be served again', 10_000);
     // The refused call was recorded too: held in memory while nothing could keep it, written once PostgreSQL was back.
     await waitFor(async () => (await toolCalls('strict')).some((row) => row.request_id === 'served-again'), 'the rows after the outage', 10_000);
-    const [refusal] = await db.query<{ event_type: string; outcome: string; error: string }>(`select event_type, outcome, error from strict where request_id = 'refused-1'`);
+    const refusals = await db.query<{ event_type: string; outcome: string; error: string }>(`select event_type, outcome, error from strict where request_id = 'refused-1'`);
+    expect(refusals, 'recorded once').to.have.length(1);
+    const [refusal] = refusals;
     expect(refusal, 'the refused call audited').to.include({ event_type: 'access_denied', outcome: 'error' });
     expect(refusal!.error).to.include('audit.failClosed');
     expect((await toolCalls('strict'))[0]!.request_id).to.equal('served-0');
