@@ -26,7 +26,7 @@ export { anonymousPrincipal, type Principal } from './principal.js';
 export type { Channel, RequestInfo } from './request-info.js';
 export { AUDIT_EVENT_TYPES, AUDIT_OUTCOMES, type AuditEvent, type AuditEventType, type AuditOutcome } from './audit/audit-event.js';
 export { auditEventSchema } from './audit/audit-event-schema.js';
-export { SecretRedactor, redactUrlsIn } from './audit/secret-redactor.js';
+export { SecretRedactor, redactCredentialsIn, redactUrlsIn } from './audit/secret-redactor.js';
 export { nodeHttpFetch } from './backends/node-http-fetch.js';
 export { MAX_BACKEND_MESSAGE_BYTES } from './backends/response-size-limit.js';
 export type { BackendAuthConfig, ServerConfig, ServersConfig, ServerTransportType } from './backends/server-config.js';

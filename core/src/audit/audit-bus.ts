@@ -3,7 +3,7 @@ import { describeError } from '../errors.js';
 import type { HookBus } from '../hook-bus.js';
 import type { Logger } from '../logging/logger.js';
 import type { AuditEvent } from './audit-event.js';
-import type { SecretRedactor } from './secret-redactor.js';
+import { redactCredentialsIn, type SecretRedactor } from './secret-redactor.js';
 
 export type AuditInput = Omit<AuditEvent, 'id' | 'timestamp'> & Partial<Pick<AuditEvent, 'id' | 'timestamp'>>;
 
@@ -30,7 +30,7 @@ export class AuditBus {
       id: input.id ?? randomUUID(),
       timestamp: input.timestamp ?? new Date().toISOString(),
       ...(input.arguments !== undefined ? { arguments: this.redactor.scrubValue(input.arguments) } : {}),
-      ...(input.error !== undefined ? { error: this.redactor.scrubString(input.error) } : {}),
+      ...(input.error !== undefined ? { error: redactCredentialsIn(this.redactor.scrubString(input.error)) } : {}),
       ...(input.details !== undefined ? { details: this.redactor.scrubValue(input.details) as Record<string, unknown> } : {}),
     };
     const delivery = new Promise<void>((resolve) => setImmediate(resolve))
@@ -51,7 +51,7 @@ export class AuditBus {
   }
 
   private sinkFailed(plugin: string, error: unknown): void {
-    const last = this.redactor.scrubString(describeError(error));
+    const last = redactCredentialsIn(this.redactor.scrubString(describeError(error)));
     const entry = this.failures.get(plugin) ?? { count: 0, last };
     entry.count++;
     entry.last = last;

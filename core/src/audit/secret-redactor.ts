@@ -80,3 +80,18 @@ export function redactUrl(text: string): string {
 export function redactUrlsIn(text: string): string {
   return text.replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>()]+/gi, (url) => redactUrl(url));
 }
+
+/**
+ * `password=…`, `api_key=…` in free text (a library's error, a connection string's options). Only `=`: a colon
+ * follows words in ordinary prose ("invalid token: expired"), which must stay readable.
+ */
+const SENSITIVE_ASSIGNMENT = /\b([\w-]*(?:password|passwd|secret|token|api[_-]?key)[\w-]*)(\s*=\s*)("[^"]*"|'[^']*'|[^\s,;&)"']+)/gi;
+
+/**
+ * Free text as it may be logged or audited: URLs redacted as `redactUrlsIn` does, and values assigned to
+ * sensitive-looking names — what a library's or a plugin's error may quote that the gateway never resolved itself.
+ * Tool results are not passed through this (it would change what a backend answered).
+ */
+export function redactCredentialsIn(text: string): string {
+  return redactUrlsIn(text).replace(SENSITIVE_ASSIGNMENT, `$1$2${REDACTED}`);
+}

@@ -1,12 +1,15 @@
 import winston from 'winston';
-import type { SecretRedactor } from '../audit/secret-redactor.js';
+import { redactCredentialsIn, type SecretRedactor } from '../audit/secret-redactor.js';
 
 export type { Logger } from 'winston';
 
-/** The gateway's operational log (not the audit trail). Every message passes through the secret redactor. */
+/**
+ * The gateway's operational log (not the audit trail). Every message passes through the secret redactor, and through
+ * `redactCredentialsIn` for what it cannot know: a URL's credentials, `password=…` in a library's error.
+ */
 export function createLogger(options: { level: string; format: 'json' | 'pretty'; redactor: SecretRedactor }): winston.Logger {
   const scrub = winston.format((info) => {
-    info.message = options.redactor.scrubString(String(info.message));
+    info.message = redactCredentialsIn(options.redactor.scrubString(String(info.message)));
     for (const key of Object.keys(info)) {
       if (key !== 'message' && key !== 'level') (info as Record<string, unknown>)[key] = options.redactor.scrubValue(info[key]);
     }
